@@ -1,0 +1,1 @@
+"""dyngen: Terraform for Amazon DynamoDB tables, generated from short YAML specs."""

@@ -1,0 +1,5 @@
+"""Entry point for ``python -m dyngen``."""
+
+from dyngen.cli import main
+
+main()

@@ -1,0 +1,80 @@
+"""Problems found in the user's input, and the small family of errors dyngen raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing the user must fix, located in their text."""
+
+    file: str
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    column: int  # 1-based; 0 when unknown
+    message: str
+    path: FieldPath = field(default=(), compare=False)
+    hint: str | None = field(default=None, compare=False)
+
+    @property
+    def field_path(self) -> str:
+        return format_path(self.path)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field_path,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def format_path(path: FieldPath) -> str:
+    """`("environments", "prod", "replicas", 0)` -> `environments.prod.replicas[0]`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+class DyngenError(Exception):
+    """Something the user must fix; the CLI prints it and exits with `exit_code`."""
+
+    exit_code = 1
+
+
+class UsageError(DyngenError):
+    """The command line itself is wrong (a missing path, conflicting flags)."""
+
+    exit_code = 2
+
+
+class InvalidSpecs(DyngenError):
+    """One or more specs failed validation; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the specs")
+        self.problems = problems
+
+
+class UnsafeWrite(DyngenError):
+    """Writing the planned tree would touch a file dyngen did not generate, or leave --out."""
+
+
+class RoundTripError(Exception):
+    """The rendered HCL does not say what the spec meant: a bug in dyngen, never the user's fault."""
+
+    def __init__(self, file: str, field: str, expected: Any, found: Any) -> None:
+        super().__init__(f"{file}: {field}: expected {expected!r}, found {found!r}")
+        self.file = file
+        self.field = field
+        self.expected = expected
+        self.found = found

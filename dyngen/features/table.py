@@ -1,0 +1,353 @@
+"""The aws_dynamodb_table itself: keys, attributes and indexes as literals; everything an environment varies as variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dyngen import hcl, rules
+from dyngen.features import Output
+from dyngen.model import Index, Settings, Spec
+from dyngen.variables import Validation, Variable, any_environment, per_environment, setting
+
+TEMPLATE = "module/table.tf.j2"
+PROVIDER_MINIMUM = "5.0.0"
+# Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
+ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
+RECOVERY_PERIOD_MINIMUM = "5.81.0"
+
+
+@dataclass(frozen=True)
+class TableResource:
+    """One `aws_dynamodb_table` block; see README 'Why two table resources' for why there can be two."""
+
+    name: str
+    count: str | None
+    ignore_changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndexView:
+    index: Index
+    read_capacity: str | None
+    write_capacity: str | None
+
+
+def used(spec: Spec) -> bool:
+    return True
+
+
+# --- what the spec uses, across all of its environments ----------------------------------------------------------
+
+
+def provisioned(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: s["billing_mode"] == "PROVISIONED")
+
+
+def autoscaled(spec: Spec) -> bool:
+    return any_environment(spec, is_autoscaled)
+
+
+def is_autoscaled(s: Settings) -> bool:
+    return s["billing_mode"] == "PROVISIONED" and bool(setting("autoscaling", "enabled")(s))
+
+
+def autoscales_indexes(spec: Spec) -> bool:
+    return bool(spec.global_indexes) and any_environment(
+        spec, lambda s: is_autoscaled(s) and bool(setting("autoscaling", "indexes")(s))
+    )
+
+
+def on_demand_throughput(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: any(v is not None for v in (s.get("on_demand_throughput") or {}).values()))
+
+
+def streams(spec: Spec) -> bool:
+    return any_environment(spec, setting("stream", "enabled"))
+
+
+def ttl(spec: Spec) -> bool:
+    return any_environment(spec, setting("ttl", "attribute_name"))
+
+
+def recovery_period(spec: Spec) -> bool:
+    return any_environment(spec, setting("point_in_time_recovery", "recovery_period_days"))
+
+
+def existing_key(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: customer_key_mode(s) == "existing")
+
+
+def created_key(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: customer_key_mode(s) == "created")
+
+
+def customer_key_mode(s: Settings) -> str | None:
+    """'existing', 'created' or None (an AWS-owned or AWS-managed key)."""
+    if not setting("encryption", "enabled")(s):
+        return None
+    if setting("encryption", "kms_key_arn")(s):
+        return "existing"
+    return "created" if setting("encryption", "create_kms_key")(s) else None
+
+
+def replicas(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: bool(s.get("replicas")))
+
+
+def imports(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: s.get("import_from_s3") is not None)
+
+
+def kms_key_arn_expression(spec: Spec) -> str | None:
+    if created_key(spec):
+        return "local.kms_key_arn"
+    return "var.kms_key_arn" if existing_key(spec) else None
+
+
+def provider_minimum(spec: Spec) -> str:
+    needed = [PROVIDER_MINIMUM]
+    if on_demand_throughput(spec):
+        needed.append(ON_DEMAND_THROUGHPUT_MINIMUM)
+    if recovery_period(spec):
+        needed.append(RECOVERY_PERIOD_MINIMUM)
+    return max(needed, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+# --- variables ----------------------------------------------------------------------------------------------------
+
+
+def variables(spec: Spec) -> list[Variable]:
+    found: list[Variable] = [
+        Variable(
+            "table_name", "string", "Name of the DynamoDB table.",
+            {env.name: env.table_name for env in spec.environments},
+            validations=(Validation(f"can(regex({hcl.quote(rules.TABLE_NAME.pattern)}, var.table_name))",
+                                    "table_name must be 3 to 255 of A-Z a-z 0-9 _ . -."),),
+        ),
+        Variable("billing_mode", "string", "PAY_PER_REQUEST (on demand) or PROVISIONED capacity.",
+                 per_environment(spec, setting("billing_mode")), rule="billing_mode"),
+    ]
+    if provisioned(spec):
+        found += _capacity_variables(spec)
+    if on_demand_throughput(spec):
+        for direction in ("read", "write"):
+            found.append(Variable(
+                f"max_{direction}_request_units", "number",
+                f"Most {direction} request units per second an on-demand table may consume; null for no limit.",
+                per_environment(spec, setting("on_demand_throughput", f"max_{direction}_request_units")),
+                rule="capacity", nullable=True,
+            ))
+    found += [
+        Variable("table_class", "string", "Storage class of the table.",
+                 per_environment(spec, setting("table_class")), rule="table_class"),
+        Variable("deletion_protection_enabled", "bool", "Refuse DeleteTable calls while true.",
+                 per_environment(spec, lambda s: bool(s.get("deletion_protection")))),
+    ]
+    found += _stream_and_ttl_variables(spec)
+    found += _recovery_variables(spec)
+    found += _encryption_variables(spec)
+    if replicas(spec):
+        found.append(_replicas_variable(spec))
+    if imports(spec):
+        found.append(_import_variable(spec))
+    found.append(Variable("tags", "map(string)", "Tags for every resource of the module.",
+                          per_environment(spec, lambda s: dict(sorted((s.get("tags") or {}).items())))))
+    return found
+
+
+def _capacity_variables(spec: Spec) -> list[Variable]:
+    found = []
+    for direction in ("read", "write"):
+        found.append(Variable(
+            f"{direction}_capacity", "number",
+            f"Provisioned {direction} capacity units; with autoscaling, only the capacity the table is created with.",
+            per_environment(spec, lambda s, d=direction: initial_capacity(s, d)), rule="capacity", nullable=True,
+        ))
+    if spec.global_indexes:
+        for direction in ("read", "write"):
+            found.append(Variable(
+                f"index_{direction}_capacity", "map(number)",
+                f"Provisioned {direction} capacity of each global secondary index, by index name.",
+                per_environment(spec, lambda s, d=direction: index_capacity(spec, s, d)),
+                rule="capacity", element_rule=True,
+            ))
+    return found
+
+
+def initial_capacity(s: Settings, direction: str) -> int | None:
+    """The table's capacity; an autoscaled table without one starts at its autoscaling minimum."""
+    if s["billing_mode"] != "PROVISIONED":
+        return None
+    if s.get(f"{direction}_capacity") is not None:
+        return s[f"{direction}_capacity"]
+    return setting("autoscaling", direction, "min_capacity")(s)
+
+
+def index_capacity(spec: Spec, s: Settings, direction: str) -> dict[str, int]:
+    if s["billing_mode"] != "PROVISIONED":
+        return {}
+    table = initial_capacity(s, direction)
+    given = s.get("index_capacity") or {}
+    return {
+        index.name: setting(index.name, f"{direction}_capacity", default=table)(given)
+        for index in sorted(spec.global_indexes, key=lambda i: i.name)
+    }
+
+
+def _stream_and_ttl_variables(spec: Spec) -> list[Variable]:
+    found = []
+    if streams(spec):
+        found += [
+            Variable("stream_enabled", "bool", "Publish item changes to a DynamoDB stream.",
+                     per_environment(spec, lambda s: bool(setting("stream", "enabled")(s)))),
+            Variable("stream_view_type", "string", "What each stream record holds; null while the stream is off.",
+                     per_environment(spec, lambda s: setting("stream", "view_type")(s) if setting("stream", "enabled")(s) else None),
+                     rule="stream_view_type", nullable=True),
+        ]
+    if ttl(spec):
+        found += [
+            Variable("ttl_enabled", "bool", "Expire items whose TTL attribute (epoch seconds) is in the past.",
+                     per_environment(spec, lambda s: bool(setting("ttl", "enabled")(s)))),
+            Variable("ttl_attribute_name", "string", "Name of the TTL attribute; null leaves TTL unconfigured.",
+                     per_environment(spec, setting("ttl", "attribute_name")), nullable=True),
+        ]
+    return found
+
+
+def _recovery_variables(spec: Spec) -> list[Variable]:
+    found = [Variable("point_in_time_recovery_enabled", "bool", "Continuous backups with point-in-time recovery.",
+                      per_environment(spec, lambda s: bool(setting("point_in_time_recovery", "enabled")(s))))]
+    if recovery_period(spec):
+        found.append(Variable(
+            "point_in_time_recovery_period_days", "number",
+            "Days of point-in-time recovery history; null keeps the AWS default (35).",
+            per_environment(spec, setting("point_in_time_recovery", "recovery_period_days")),
+            rule="recovery_period_days", nullable=True,
+        ))
+    return found
+
+
+def _encryption_variables(spec: Spec) -> list[Variable]:
+    found = [Variable(
+        "server_side_encryption_enabled", "bool",
+        "true: a KMS key (AWS-managed unless a customer key is given); false: an AWS-owned key.",
+        per_environment(spec, lambda s: bool(setting("encryption", "enabled")(s))),
+    )]
+    if existing_key(spec):
+        found.append(Variable(
+            "kms_key_arn", "string", "ARN of an existing customer-managed KMS key for the table; null for none.",
+            per_environment(spec, lambda s: setting("encryption", "kms_key_arn")(s) if customer_key_mode(s) == "existing" else None),
+            rule="kms_key_arn", nullable=True,
+        ))
+    return found
+
+
+def _replicas_variable(spec: Spec) -> Variable:
+    def pick(s: Settings) -> list[dict[str, Any]]:
+        return [
+            {
+                "region_name": r["region_name"],
+                "kms_key_arn": r.get("kms_key_arn"),
+                "point_in_time_recovery": bool(r.get("point_in_time_recovery", True)),
+                "propagate_tags": bool(r.get("propagate_tags", True)),
+            }
+            for r in s.get("replicas") or []
+        ]
+
+    return Variable(
+        "replicas",
+        "list(object({\nregion_name = string\nkms_key_arn = optional(string)\n"
+        "point_in_time_recovery = optional(bool, true)\npropagate_tags = optional(bool, true)\n}))",
+        "Regions the table is replicated to (global tables version 2019.11.21).",
+        per_environment(spec, pick),
+    )
+
+
+def _import_variable(spec: Spec) -> Variable:
+    def pick(s: Settings) -> dict[str, Any] | None:
+        source = s.get("import_from_s3")
+        if source is None:
+            return None
+        csv = source.get("csv") or {}
+        value = {
+            "bucket": source["bucket"],
+            "key_prefix": source.get("key_prefix"),
+            "bucket_owner": source.get("bucket_owner"),
+            "input_format": source["input_format"],
+            "input_compression_type": source.get("compression"),
+            "csv_delimiter": csv.get("delimiter") if source["input_format"] == "CSV" else None,
+            "csv_header_list": list(csv["header_list"]) if csv.get("header_list") else None,
+        }
+        return {k: v for k, v in value.items() if v is not None}
+
+    return Variable(
+        "import_from_s3",
+        "object({\nbucket = string\nkey_prefix = optional(string)\nbucket_owner = optional(string)\n"
+        "input_format = string\ninput_compression_type = optional(string)\ncsv_delimiter = optional(string)\n"
+        "csv_header_list = optional(list(string))\n})",
+        "Create the table from an S3 export (only when the table is created); null for an empty table.",
+        per_environment(spec, pick),
+        nullable=True,
+    )
+
+
+# --- what the partial lays out ------------------------------------------------------------------------------------
+
+
+def resources(spec: Spec) -> tuple[TableResource, ...]:
+    ignore = ("import_table",) if imports(spec) else ()
+    if not autoscaled(spec):
+        return (TableResource("this", None, ignore),)
+    owned = ("read_capacity", "write_capacity") + (("global_secondary_index",) if autoscales_indexes(spec) else ())
+    return (
+        TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore),
+        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0", owned + ignore),
+    )
+
+
+def context(spec: Spec) -> dict[str, Any]:
+    capacity = provisioned(spec)
+    return {
+        "resources": resources(spec),
+        "global_indexes": [
+            IndexView(
+                index,
+                f"lookup(var.index_read_capacity, {hcl.quote(index.name)}, null)" if capacity else None,
+                f"lookup(var.index_write_capacity, {hcl.quote(index.name)}, null)" if capacity else None,
+            )
+            for index in spec.global_indexes
+        ],
+        "provisioned": capacity,
+        "on_demand_throughput": on_demand_throughput(spec),
+        "streams": streams(spec),
+        "ttl": ttl(spec),
+        "recovery_period": recovery_period(spec),
+        "kms_key_arn": kms_key_arn_expression(spec),
+        "replicas": replicas(spec),
+        "replica_keys": any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or [])),
+        "imports": imports(spec),
+    }
+
+
+def outputs(spec: Spec) -> list[Output]:
+    found = [
+        Output("table_name", "Name of the table.", "local.table.name"),
+        Output("table_arn", "ARN of the table.", "local.table.arn"),
+        Output("table_id", "ID of the table.", "local.table.id"),
+    ]
+    if streams(spec):
+        found += [
+            Output("table_stream_arn", "ARN of the table's stream; null while the stream is off.", "local.table.stream_arn"),
+            Output("table_stream_label", "Timestamp label of the table's stream.", "local.table.stream_label"),
+        ]
+    if spec.global_indexes or spec.local_indexes:
+        found.append(Output(
+            "index_names", "Names of the table's secondary indexes.",
+            "sort(concat([for i in local.table.global_secondary_index : i.name], "
+            "[for i in local.table.local_secondary_index : i.name]))",
+        ))
+    if replicas(spec):
+        found.append(Output("replica_arns", "ARN of each replica, by region.",
+                            "{ for r in local.table.replica : r.region_name => r.arn }"))
+    return found

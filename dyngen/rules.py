@@ -1,0 +1,335 @@
+"""DynamoDB's own rules, the ones a JSON Schema cannot say; each rule yields located problems."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Callable, Iterator, Mapping
+
+from dyngen import model
+from dyngen.errors import FieldPath, Problem
+from dyngen.loader import Document
+
+MAX_GLOBAL_INDEXES = 20
+MAX_LOCAL_INDEXES = 5
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+BACKUP_COLD_STORAGE_MINIMUM_DAYS = 90  # AWS Backup keeps a cold recovery point at least 90 days
+
+
+class Checker:
+    """Holds one document and turns findings into Problems located in the user's text."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.data: Mapping[str, Any] = document.data
+
+    def at(self, path: FieldPath, message: str, *, key: bool = False) -> Problem:
+        line, column = self.document.locate(path, key=key)
+        return Problem(self.document.file, line, column, message, path)
+
+    def at_env(self, env: str, path: FieldPath, message: str) -> Problem:
+        """Point at the environment's own key if it sets it, else at settings, else at the environment."""
+        return self.at(self.origin(env, path), message)
+
+    def origin(self, env: str, path: FieldPath) -> FieldPath:
+        for depth in range(len(path), 0, -1):
+            for layer in (("environments", env), ("settings",)):
+                candidate = layer + path[:depth]
+                if candidate in self.document.value_positions:
+                    return candidate
+        return ("environments", env)
+
+
+def check(document: Document) -> Iterator[Problem]:
+    checker = Checker(document)
+    for rule in TABLE_RULES:
+        yield from rule(checker)
+    for env in document.data["environments"]:
+        settings = model.resolve_settings(document.data, env)
+        for env_rule in ENVIRONMENT_RULES:
+            yield from env_rule(checker, env, settings)
+
+
+# --- the table's shape ---------------------------------------------------------------------------------------------
+
+
+def key_references(data: Mapping[str, Any]) -> Iterator[tuple[FieldPath, str]]:
+    """Every place that names a key attribute: the table's keys and each index's keys."""
+    for key in ("hash_key", "range_key"):
+        if data.get(key):
+            yield (key,), data[key]
+    for kind in ("global_secondary_indexes", "local_secondary_indexes"):
+        for i, index in enumerate(data.get(kind) or []):
+            for key in ("hash_key", "range_key"):
+                if index.get(key):
+                    yield (kind, i, key), index[key]
+
+
+def keys_are_declared(c: Checker) -> Iterator[Problem]:
+    attributes = c.data["attributes"]
+    for path, name in key_references(c.data):
+        if name not in attributes:
+            yield c.at(path, f"key attribute `{name}` is not declared in `attributes` (add `{name}: S`, `N` or `B`)")
+
+
+def attributes_are_used(c: Checker) -> Iterator[Problem]:
+    used = {name for _, name in key_references(c.data)}
+    for name in c.data["attributes"]:
+        if name not in used:
+            yield c.at(
+                ("attributes", name),
+                f"attribute `{name}` is not a key of the table or of an index; DynamoDB refuses attribute "
+                "definitions it does not index (other attributes need no declaration)",
+                key=True,
+            )
+
+
+def projections_are_consistent(c: Checker) -> Iterator[Problem]:
+    for kind, index_path, index in _indexes(c.data):
+        has_non_key = bool(index.get("non_key_attributes"))
+        if index["projection_type"] == "INCLUDE" and not has_non_key:
+            yield c.at(index_path + ("projection_type",), f"index `{index['name']}`: INCLUDE needs `non_key_attributes`")
+        if index["projection_type"] != "INCLUDE" and has_non_key:
+            yield c.at(
+                index_path + ("non_key_attributes",),
+                f"index `{index['name']}`: `non_key_attributes` go only with projection_type INCLUDE",
+            )
+
+
+def local_indexes_fit_the_table(c: Checker) -> Iterator[Problem]:
+    for i, index in enumerate(c.data.get("local_secondary_indexes") or []):
+        path = ("local_secondary_indexes", i)
+        if not c.data.get("range_key"):
+            yield c.at(path + ("name",), f"local index `{index['name']}` needs a table `range_key`")
+        elif index["range_key"] == c.data["range_key"]:
+            yield c.at(
+                path + ("range_key",),
+                f"local index `{index['name']}`: its range key must differ from the table's (`{index['range_key']}`)",
+            )
+
+
+def global_index_keys_differ(c: Checker) -> Iterator[Problem]:
+    for i, index in enumerate(c.data.get("global_secondary_indexes") or []):
+        if index.get("range_key") and index["range_key"] == index["hash_key"]:
+            yield c.at(
+                ("global_secondary_indexes", i, "range_key"),
+                f"index `{index['name']}`: hash key and range key must be different attributes",
+            )
+
+
+def index_counts_and_names(c: Checker) -> Iterator[Problem]:
+    for kind, limit in (("global_secondary_indexes", MAX_GLOBAL_INDEXES), ("local_secondary_indexes", MAX_LOCAL_INDEXES)):
+        count = len(c.data.get(kind) or [])
+        if count > limit:
+            yield c.at((kind,), f"DynamoDB allows at most {limit} {kind.replace('_', ' ')}, found {count}")
+    seen: Counter[str] = Counter()
+    for kind, path, index in _indexes(c.data):
+        seen[index["name"]] += 1
+        if seen[index["name"]] == 2:
+            yield c.at(path + ("name",), f"index name `{index['name']}` is used twice; index names must be unique")
+
+
+def table_name_template(c: Checker) -> Iterator[Problem]:
+    template = model.table_name_template(c.data)
+    for placeholder in model.unknown_placeholders(template):
+        yield c.at(
+            ("table_name",),
+            f"unknown placeholder `{{{placeholder}}}` in table_name; use {{project}}, {{env}} or {{name}}",
+        )
+    if "{project}" in template and not c.data.get("project"):
+        yield c.at(("table_name",) if c.data.get("table_name") else ("name",), "table_name uses {project} but the spec sets no `project`")
+
+
+def _indexes(data: Mapping[str, Any]) -> Iterator[tuple[str, FieldPath, Mapping[str, Any]]]:
+    for kind in ("global_secondary_indexes", "local_secondary_indexes"):
+        for i, index in enumerate(data.get(kind) or []):
+            yield kind, (kind, i), index
+
+
+TABLE_RULES: tuple[Callable[[Checker], Iterator[Problem]], ...] = (
+    keys_are_declared,
+    attributes_are_used,
+    projections_are_consistent,
+    local_indexes_fit_the_table,
+    global_index_keys_differ,
+    index_counts_and_names,
+    table_name_template,
+)
+
+
+# --- each environment, as it will be rendered ----------------------------------------------------------------------
+
+Settings = Mapping[str, Any]
+
+
+def rendered_table_name(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    if model.unknown_placeholders(model.table_name_template(c.data)):
+        return
+    name = model.render_table_name(
+        model.table_name_template(c.data), project=c.data.get("project"), env=env, name=c.data["name"]
+    )
+    if not TABLE_NAME.match(name):
+        path = ("table_name",) if c.data.get("table_name") else ("environments", env)
+        yield c.at(path, f"table name `{name}` (environment {env}) must be 3 to 255 of A-Z a-z 0-9 _ . -")
+
+
+def billing_mode_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    provisioned = s.get("billing_mode") == "PROVISIONED"
+    mode = s.get("billing_mode")
+    if not provisioned:
+        for key in ("read_capacity", "write_capacity"):
+            if s.get(key) is not None:
+                yield c.at_env(env, (key,), f"`{key}` goes only with billing_mode PROVISIONED (environment {env} is {mode})")
+        if s.get("index_capacity"):
+            yield c.at_env(env, ("index_capacity",), f"`index_capacity` goes only with billing_mode PROVISIONED (environment {env} is {mode})")
+        if _enabled(s, "autoscaling"):
+            yield c.at_env(env, ("autoscaling", "enabled"), f"autoscaling goes only with billing_mode PROVISIONED (environment {env} is {mode})")
+    elif _has_values(s.get("on_demand_throughput")):
+        yield c.at_env(
+            env, ("on_demand_throughput",),
+            f"`on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED; set it to null there)",
+        )
+    if provisioned and not _enabled(s, "autoscaling"):
+        for key in ("read_capacity", "write_capacity"):
+            if s.get(key) is None:
+                yield c.at_env(env, ("billing_mode",), f"billing_mode PROVISIONED needs `{key}` (environment {env})")
+
+
+def capacity_within_autoscaling(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    if s.get("billing_mode") != "PROVISIONED" or not _enabled(s, "autoscaling"):
+        return
+    for direction in ("read", "write"):
+        bounds = s["autoscaling"].get(direction) or {}
+        low, high = bounds.get("min_capacity"), bounds.get("max_capacity")
+        if low is None or high is None:
+            continue
+        if low > high:
+            yield c.at_env(env, ("autoscaling", direction, "min_capacity"), f"autoscaling {direction}: min_capacity {low} is above max_capacity {high}")
+        capacity = s.get(f"{direction}_capacity")
+        if capacity is not None and not low <= capacity <= high:
+            yield c.at_env(env, (f"{direction}_capacity",), f"{direction}_capacity {capacity} is outside the autoscaling range {low}..{high} (environment {env})")
+
+
+def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    names = {index["name"] for index in c.data.get("global_secondary_indexes") or []}
+    for name in s.get("index_capacity") or {}:
+        if name not in names:
+            path = c.origin(env, ("index_capacity", name))
+            line, column = c.document.locate(path, key=True)
+            known = ", ".join(sorted(names)) or "none"
+            yield Problem(c.document.file, line, column, f"index_capacity names `{name}`, which is not a global secondary index (known: {known})", path)
+
+
+def stream_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    stream = s.get("stream") or {}
+    if s.get("replicas") and not (stream.get("enabled") and stream.get("view_type") == "NEW_AND_OLD_IMAGES"):
+        yield c.at_env(env, ("replicas",), f"replicas need `stream: {{enabled: true, view_type: NEW_AND_OLD_IMAGES}}` (environment {env})")
+    if stream.get("enabled") and not stream.get("view_type"):
+        yield c.at_env(env, ("stream", "enabled"), f"an enabled stream needs a `view_type` (environment {env})")
+
+
+def ttl_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    ttl = s.get("ttl") or {}
+    name = ttl.get("attribute_name")
+    if ttl.get("enabled") and not name:
+        yield c.at_env(env, ("ttl", "enabled"), f"TTL needs an `attribute_name` (environment {env})")
+    declared = c.data["attributes"].get(name) if name else None
+    if declared is not None and declared != "N":
+        yield c.at_env(
+            env, ("ttl", "attribute_name"),
+            f"TTL attribute `{name}` is a key attribute of type {declared}; DynamoDB only expires items whose TTL attribute is a Number (N)",
+        )
+
+
+def recovery_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    pitr = s.get("point_in_time_recovery") or {}
+    if pitr.get("recovery_period_days") is not None and not pitr.get("enabled"):
+        yield c.at_env(env, ("point_in_time_recovery", "recovery_period_days"), f"a recovery period needs point_in_time_recovery enabled (environment {env})")
+
+
+def encryption_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    user = (model.user_settings(c.data, env).get("encryption") or {})
+    if user.get("create_kms_key") and user.get("kms_key_arn"):
+        yield c.at_env(env, ("encryption", "kms_key_arn"), f"`create_kms_key` and `kms_key_arn` exclude each other: use an existing key or make one (environment {env})")
+    encryption = s.get("encryption") or {}
+    if not encryption.get("enabled") and (user.get("kms_key_arn") or user.get("create_kms_key")):
+        yield c.at_env(env, ("encryption", "enabled"), f"a customer-managed key needs `encryption.enabled: true` (environment {env})")
+
+
+def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    replicas = s.get("replicas") or []
+    regions = Counter(r["region_name"] for r in replicas)
+    customer_key = _customer_key(s)
+    for i, replica in enumerate(replicas):
+        region = replica["region_name"]
+        if region == s.get("region"):
+            yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is the table's own region (environment {env})")
+        if regions[region] > 1:
+            yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is listed twice (environment {env})")
+        if customer_key and not replica.get("kms_key_arn"):
+            yield c.at_env(
+                env, ("replicas", i),
+                f"the table is encrypted with a customer-managed key, so replica `{region}` needs its own `kms_key_arn` "
+                f"(a KMS key lives in one region; dyngen does not create keys in replica regions) (environment {env})",
+            )
+        if not customer_key and replica.get("kms_key_arn"):
+            yield c.at_env(env, ("replicas", i, "kms_key_arn"), f"replica `{region}` sets a kms_key_arn but the table uses no customer-managed key (environment {env})")
+    if replicas and not s.get("region"):
+        yield c.at_env(env, ("replicas",), f"replicas need the table's `region` to be set (environment {env})")
+
+
+def backup_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    backup = s.get("backup") or {}
+    cold, delete = backup.get("cold_storage_after_days"), backup.get("delete_after_days")
+    if backup.get("enabled") and cold is not None and (delete is None or delete < cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS):
+        yield c.at_env(
+            env, ("backup", "delete_after_days"),
+            f"AWS Backup keeps cold storage at least {BACKUP_COLD_STORAGE_MINIMUM_DAYS} days: delete_after_days ({delete}) "
+            f"must be at least cold_storage_after_days + {BACKUP_COLD_STORAGE_MINIMUM_DAYS} ({cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS}) (environment {env})",
+        )
+
+
+def vpc_endpoint_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    endpoint = s.get("vpc_endpoint") or {}
+    if endpoint.get("enabled") and not endpoint.get("vpc_id"):
+        yield c.at_env(env, ("vpc_endpoint", "enabled"), f"the VPC endpoint needs a `vpc_id` (environment {env})")
+
+
+def item_keys(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    attributes = c.data["attributes"]
+    for i, item in enumerate(s.get("items") or []):
+        for key in (c.data["hash_key"], c.data.get("range_key")):
+            if key is None:
+                continue
+            value = item.get(key)
+            if not isinstance(value, Mapping) or attributes[key] not in value:
+                yield c.at_env(env, ("items", i), f"item {i + 1} needs its key `{key}` as {{{attributes[key]}: ...}} (environment {env})")
+
+
+def _has_values(mapping: Mapping[str, Any] | None) -> bool:
+    return any(value is not None for value in (mapping or {}).values())
+
+
+def _enabled(s: Settings, key: str) -> bool:
+    return bool((s.get(key) or {}).get("enabled"))
+
+
+def _customer_key(s: Settings) -> bool:
+    encryption = s.get("encryption") or {}
+    return bool(encryption.get("enabled") and (encryption.get("kms_key_arn") or encryption.get("create_kms_key")))
+
+
+ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], ...] = (
+    rendered_table_name,
+    billing_mode_settings,
+    capacity_within_autoscaling,
+    index_capacity_names,
+    stream_settings,
+    ttl_settings,
+    recovery_settings,
+    encryption_settings,
+    replica_settings,
+    backup_settings,
+    vpc_endpoint_settings,
+    item_keys,
+)

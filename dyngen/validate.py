@@ -1,0 +1,199 @@
+"""Validation of spec files: the JSON Schema first, then DynamoDB's own rules; every problem is returned, located."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import jsonschema
+
+from dyngen import model, rules, schema
+from dyngen.errors import FieldPath, InvalidSpecs, Problem
+from dyngen.loader import Document, read_document
+
+@dataclass
+class FileResult:
+    """The outcome of validating one file: the model when it is valid, the problems otherwise."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    spec: model.Spec | None = None
+
+
+def validate_file(path: Path, display: str) -> FileResult:
+    try:
+        document = read_document(path, display)
+    except InvalidSpecs as error:
+        return FileResult(display, sorted(error.problems))
+    problems = validate_document(document)
+    spec = None if problems else model.build_spec(document.data, display)
+    return FileResult(display, problems, spec)
+
+
+def validate_document(document: Document) -> list[Problem]:
+    problems = schema_problems(document, document.data, _document_validator(), ())
+    if not problems:
+        problems = list(resolved_problems(document)) + list(rules.check(document))
+    return sorted(set(problems))
+
+
+def resolved_problems(document: Document) -> Iterator[Problem]:
+    """Check each environment as it will be rendered: settings with profile, defaults and overrides applied."""
+    for env in document.data["environments"]:
+        settings = model.resolve_settings(document.data, env)
+        yield from schema_problems(document, settings, _resolved_validator(), ("environments", env))
+
+
+@cache
+def _document_validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(schema.load_schema())
+
+
+@cache
+def _resolved_validator() -> jsonschema.Draft7Validator:
+    definitions = schema.load_schema()["definitions"]
+    return jsonschema.Draft7Validator({"$ref": "#/definitions/resolved_settings", "definitions": definitions})
+
+
+@cache
+def _name_validator(names_schema: str) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator({**json.loads(names_schema), "definitions": schema.load_schema()["definitions"]})
+
+
+def schema_problems(
+    document: Document, instance: Any, validator: jsonschema.Draft7Validator, base: FieldPath
+) -> list[Problem]:
+    return [_problem(document, error, base) for error in _leaf_errors(validator.iter_errors(instance))]
+
+
+def _leaf_errors(errors: Iterable[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
+    """Descend into oneOf/anyOf so that `null or an object` reports what is wrong with the object."""
+    for error in errors:
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            non_null = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+            deepest = max(len(e.absolute_path) for e in non_null) if non_null else 0
+            yield from _leaf_errors(e for e in non_null if len(e.absolute_path) == deepest)
+        else:
+            yield error
+
+
+def _problem(document: Document, error: jsonschema.ValidationError, base: FieldPath) -> Problem:
+    path = base + tuple(error.absolute_path)
+    message, hint, at_key = _describe(error)
+    if at_key is not None:
+        path = path + (at_key,)
+    line, column = _locate(document, path, key=at_key is not None)
+    return Problem(document.file, line, column, message, path, hint)
+
+
+def _locate(document: Document, path: FieldPath, *, key: bool) -> tuple[int, int]:
+    """Point at the user's text; for a resolved environment value, at the layer that set it."""
+    if path[:1] == ("environments",) and len(path) > 2 and not _present(document, path):
+        settings_path = ("settings",) + path[2:]
+        if _present(document, settings_path):
+            return document.locate(settings_path, key=key)
+    return document.locate(path, key=key)
+
+
+def _present(document: Document, path: FieldPath) -> bool:
+    return path in document.value_positions
+
+
+def _describe(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:
+    """(message, hint, offending key) in the user's words, with what was found and what is allowed."""
+    kind, expected, found = error.validator, error.validator_value, error.instance
+    if kind == "additionalProperties":
+        return _unknown_keys(error)
+    if kind == "required":
+        missing = [k for k in expected if k not in found]
+        return f"missing required key `{missing[0]}`", None, None
+    if kind == "enum":
+        return f"{_show(found)} is not allowed here; expected one of {', '.join(map(str, expected))}", None, None
+    if kind == "const":
+        return f"{_show(found)} is not allowed here; expected {_show(expected)}", None, None
+    if kind in ("minimum", "maximum"):
+        return f"{_show(found)} is out of range; {_range(error.schema)}", None, None
+    if kind == "type":
+        return f"expected {_type_names(expected)}, found {_json_type(found)}", None, None
+    if kind == "pattern":
+        return f"{_show(found)} is not valid here: {_pattern_help(error.schema)}", None, None
+    if kind in ("minLength", "maxLength"):
+        return f"{_show(found)} must be {_length(error.schema)}", None, None
+    if kind == "propertyNames":
+        return _bad_name(error)
+    if kind == "minProperties":
+        return f"needs at least {expected} entr{'y' if expected == 1 else 'ies'}", None, None
+    if kind in ("minItems", "maxItems"):
+        return f"expected {'at least' if kind == 'minItems' else 'at most'} {expected} item(s)", None, None
+    if kind == "uniqueItems":
+        return "items must be unique", None, None
+    return error.message, None, None
+
+
+def _unknown_keys(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:
+    allowed = sorted(error.schema.get("properties", {}))
+    unknown = [k for k in error.instance if k not in allowed]
+    key = str(unknown[0])
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+    return f"unknown key `{key}` ({hint})", hint, key
+
+
+def _bad_name(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:
+    names = error.schema.get("propertyNames", {})
+    for name in error.instance:
+        if not _name_validator(json.dumps(names, sort_keys=True)).is_valid(name):
+            rule = schema.resolve_ref(names)
+            return f"name `{name}` is not valid: {_pattern_help(rule)}", None, str(name)
+    return error.message, None, None
+
+
+def _range(node: dict[str, Any]) -> str:
+    low, high = node.get("minimum"), node.get("maximum")
+    if low is not None and high is not None:
+        return f"allowed: {low} to {high}"
+    return f"allowed: at least {low}" if low is not None else f"allowed: at most {high}"
+
+
+def _length(node: dict[str, Any]) -> str:
+    low, high = node.get("minLength"), node.get("maxLength")
+    if low is not None and high is not None:
+        return f"{low} to {high} characters long"
+    return f"at least {low} characters long" if low is not None else f"at most {high} characters long"
+
+
+def _pattern_help(node: dict[str, Any]) -> str:
+    description = node.get("description")
+    return f"{description} (pattern {node['pattern']})" if description else f"must match {node.get('pattern')}"
+
+
+def _type_names(expected: Any) -> str:
+    names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number",
+             "number": "a number", "boolean": "true or false", "null": "null"}
+    kinds = expected if isinstance(expected, list) else [expected]
+    return " or ".join(names.get(k, k) for k in kinds)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, int):
+        return f"{value} (a whole number)"
+    if isinstance(value, float):
+        return f"{value} (a number)"
+    if isinstance(value, str):
+        return f"{_show(value)} (a string)"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"`{text}`"

@@ -1,0 +1,1 @@
+"""The JSON Schema of the spec format (installed as dyngen.schemas)."""
