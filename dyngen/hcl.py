@@ -476,6 +476,8 @@ def format_hcl(text: str) -> str:
     for token in tokens:
         if token.kind == "nl":
             token.spaces = 0
+        if token.kind == "eq":  # hclwrite puts one space before `=`; alignment then widens assignment lines
+            token.spaces = 1
         if token.kind == "comment":
             token.text = token.text.rstrip(" \t\r\n") + ("\n" if token.text.endswith("\n") else "")
     lines = _lines(tokens)

@@ -78,7 +78,10 @@ class Document:
 
 
 def load_document(raw: bytes, file: str) -> Document:
-    """Parse one spec file. Raises InvalidSpecs([Problem(...)]) with a located, plain-English message for any bad input."""
+    """Parse one spec file.
+
+    Raises InvalidSpecs([Problem(...)]) with a located, plain-English message for any bad input.
+    """
     try:
         text = _decode(bytes(raw))
         root = _compose(text)

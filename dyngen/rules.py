@@ -306,6 +306,16 @@ def item_keys(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
                 yield c.at_env(env, ("items", i), f"item {i + 1} needs its key `{key}` as {{{attributes[key]}: ...}} (environment {env})")
 
 
+def unique_items(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    from dyngen.features.items import duplicate_item_ids
+
+    items = s.get("items") or []
+    if not items or any(True for _ in item_keys(c, env, s)):
+        return
+    for first, later, key in duplicate_item_ids(items, c.data["hash_key"], c.data.get("range_key"), c.data["attributes"]):
+        yield c.at_env(env, ("items", later), f"item {later + 1} has the same key as item {first + 1} ({key}); DynamoDB keeps one item per key (environment {env})")
+
+
 def _has_values(mapping: Mapping[str, Any] | None) -> bool:
     return any(value is not None for value in (mapping or {}).values())
 
@@ -332,4 +342,5 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     backup_settings,
     vpc_endpoint_settings,
     item_keys,
+    unique_items,
 )

@@ -84,19 +84,40 @@ def _leaf_errors(errors: Iterable[jsonschema.ValidationError]) -> Iterator[jsons
 def _problem(document: Document, error: jsonschema.ValidationError, base: FieldPath) -> Problem:
     path = base + tuple(error.absolute_path)
     message, hint, at_key = _describe(error)
+    if "propertyNames" in error.relative_schema_path:
+        # jsonschema reports a bad key at its mapping; point at the key itself
+        at_key = str(error.instance)
     if at_key is not None:
         path = path + (at_key,)
-    line, column = _locate(document, path, key=at_key is not None)
-    return Problem(document.file, line, column, message, path, hint)
+    at_name = at_key is not None or error.validator == "required"
+    written = _written(document, path)
+    exact = _same_value(written, path)
+    line, column = document.locate(written, key=at_name or not exact)
+    return Problem(document.file, line, column, message, written if exact else path, hint)
 
 
-def _locate(document: Document, path: FieldPath, *, key: bool) -> tuple[int, int]:
-    """Point at the user's text; for a resolved environment value, at the layer that set it."""
-    if path[:1] == ("environments",) and len(path) > 2 and not _present(document, path):
-        settings_path = ("settings",) + path[2:]
-        if _present(document, settings_path):
-            return document.locate(settings_path, key=key)
-    return document.locate(path, key=key)
+def _written(document: Document, path: FieldPath) -> FieldPath:
+    """Where the user wrote the value at path, or the nearest key that holds it: for a resolved environment value,
+    the environment's own keys first, then settings (the layer that set it)."""
+    if path[:1] == ("environments",) and len(path) > 2:
+        env_layer, rest = path[:2], path[2:]
+        for depth in range(len(rest), 0, -1):
+            for layer in (env_layer, ("settings",)):
+                candidate = layer + rest[:depth]
+                if _present(document, candidate):
+                    return candidate
+        return env_layer
+    for end in range(len(path), 0, -1):
+        if _present(document, path[:end]):
+            return path[:end]
+    return ()
+
+
+def _same_value(written: FieldPath, path: FieldPath) -> bool:
+    """Whether written names the very value at path (in settings or in the environment), not an ancestor."""
+    if written == path:
+        return True
+    return path[:1] == ("environments",) and written[:1] == ("settings",) and written[1:] == path[2:]
 
 
 def _present(document: Document, path: FieldPath) -> bool:
@@ -105,6 +126,12 @@ def _present(document: Document, path: FieldPath) -> bool:
 
 def _describe(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:
     """(message, hint, offending key) in the user's words, with what was found and what is allowed."""
+    if "then" in error.relative_schema_path:
+        return _conditional(error)
+    return _describe_plain(error)
+
+
+def _describe_plain(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:
     kind, expected, found = error.validator, error.validator_value, error.instance
     if kind == "additionalProperties":
         return _unknown_keys(error)
@@ -132,6 +159,32 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str | None, str |
     if kind == "uniqueItems":
         return "items must be unique", None, None
     return error.message, None, None
+
+
+# When each conditional rule of the resolved settings applies, by the settings key it guards.
+_CONDITIONS = {
+    "autoscaling": "autoscaling is enabled",
+    "backup": "backup is enabled",
+    "import_from_s3": "import_from_s3 is set",
+    "backend": "a backend is set",
+}
+
+
+def _conditional(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:
+    """A rule that holds only when another setting says so (the schema's if/then): say which setting."""
+    kind, expected, found = error.validator, error.validator_value, error.instance
+    top = str(error.absolute_path[0]) if error.absolute_path else ""
+    when = _CONDITIONS.get(top, f"{top} is set")
+    if kind == "required":
+        missing = [k for k in expected if k not in found]
+        return f"missing required key `{missing[0]}` (needed when {when})", None, None
+    if kind == "type" and found is None:
+        name = error.absolute_path[-1] if error.absolute_path else top
+        return f"`{name}` must be set when {when} (expected {_type_names(expected)}, found null)", None, None
+    if kind == "not" and top == "import_from_s3":
+        return "`csv` options go only with input_format CSV", None, "csv"
+    message, hint, at_key = _describe_plain(error)
+    return f"{message} (when {when})", hint, at_key
 
 
 def _unknown_keys(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:

@@ -40,8 +40,7 @@ def _when_autoscaled(*path: str) -> Any:
 
 
 def variables(spec: Spec) -> list[Variable]:
-    found = [Variable("autoscaling_enabled", "bool", "Let Application Auto Scaling own the provisioned capacity.",
-                      per_environment(spec, table.is_autoscaled))]
+    found = []
     for scaler in SCALERS:
         d = scaler.direction
         found += [

@@ -1,28 +1,34 @@
-"""TODO(lead): contributor_insights feature, being written."""
+"""CloudWatch Contributor Insights (most accessed and most throttled keys) for the table and each global index."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dyngen.features import Output
-from dyngen.model import Spec
-from dyngen.variables import Variable
+from dyngen.model import Settings, Spec
+from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/contributor_insights.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 
 
+def is_enabled(s: Settings) -> bool:
+    return bool(setting("contributor_insights")(s))
+
+
 def used(spec: Spec) -> bool:
-    return False
+    return any_environment(spec, is_enabled)
 
 
 def variables(spec: Spec) -> list[Variable]:
-    return []
+    return [Variable("contributor_insights_enabled", "bool",
+                     "Turn on CloudWatch Contributor Insights for the table and each global secondary index.",
+                     per_environment(spec, is_enabled))]
+
+
+def context(spec: Spec) -> dict[str, Any]:
+    return {"indexes": sorted(i.name for i in spec.global_indexes)}
 
 
 def outputs(spec: Spec) -> list[Output]:
     return []
-
-
-def context(spec: Spec) -> dict[str, Any]:
-    return {}

@@ -157,7 +157,9 @@ def variables(spec: Spec) -> list[Variable]:
 
 
 def _capacity_variables(spec: Spec) -> list[Variable]:
-    found = []
+    found = [Variable("autoscaling_enabled", "bool",
+                      "Let Application Auto Scaling own the provisioned capacity (moves the table between the "
+                      "module's two table resources; see README).", per_environment(spec, is_autoscaled))]
     for direction in ("read", "write"):
         found.append(Variable(
             f"{direction}_capacity", "number",
@@ -245,15 +247,12 @@ def _encryption_variables(spec: Spec) -> list[Variable]:
 
 def _replicas_variable(spec: Spec) -> Variable:
     def pick(s: Settings) -> list[dict[str, Any]]:
-        return [
-            {
-                "region_name": r["region_name"],
-                "kms_key_arn": r.get("kms_key_arn"),
-                "point_in_time_recovery": bool(r.get("point_in_time_recovery", True)),
-                "propagate_tags": bool(r.get("propagate_tags", True)),
-            }
-            for r in s.get("replicas") or []
-        ]
+        return [_without_nulls({
+            "region_name": r["region_name"],
+            "kms_key_arn": r.get("kms_key_arn"),
+            "point_in_time_recovery": bool(r.get("point_in_time_recovery", True)),
+            "propagate_tags": bool(r.get("propagate_tags", True)),
+        }) for r in s.get("replicas") or []]
 
     return Variable(
         "replicas",
@@ -279,7 +278,7 @@ def _import_variable(spec: Spec) -> Variable:
             "csv_delimiter": csv.get("delimiter") if source["input_format"] == "CSV" else None,
             "csv_header_list": list(csv["header_list"]) if csv.get("header_list") else None,
         }
-        return {k: v for k, v in value.items() if v is not None}
+        return _without_nulls(value)
 
     return Variable(
         "import_from_s3",
@@ -292,12 +291,19 @@ def _import_variable(spec: Spec) -> Variable:
     )
 
 
+def _without_nulls(value: dict[str, Any]) -> dict[str, Any]:
+    """Optional object attributes are left out rather than written as null."""
+    return {k: v for k, v in value.items() if v is not None}
+
+
 # --- what the partial lays out ------------------------------------------------------------------------------------
 
 
 def resources(spec: Spec) -> tuple[TableResource, ...]:
+    """One table resource for an on-demand spec; two when any environment is PROVISIONED, so that an environment
+    can switch autoscaling on or off by moving state between stable addresses (README: "Why two table resources")."""
     ignore = ("import_table",) if imports(spec) else ()
-    if not autoscaled(spec):
+    if not provisioned(spec):
         return (TableResource("this", None, ignore),)
     owned = ("read_capacity", "write_capacity") + (("global_secondary_index",) if autoscales_indexes(spec) else ())
     return (

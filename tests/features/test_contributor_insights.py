@@ -1,0 +1,91 @@
+"""Contributor Insights for the table and each global secondary index, switched per environment."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINIMAL, REPO, parse_hcl, resources
+
+TOOLS = REPO.parent / "shared" / "tools"
+CLEAN = {"hcl-check": " 0 parse errors, 0 unformatted", "tf-schema-check": " 0 problems"}
+
+INSIGHTS = """
+version: 1
+name: orders
+hash_key: order_id
+attributes:
+  order_id: S
+  customer_id: S
+  status: S
+global_secondary_indexes:
+  - name: by-status
+    hash_key: status
+    projection_type: KEYS_ONLY
+  - name: by-customer
+    hash_key: customer_id
+    projection_type: ALL
+settings:
+  contributor_insights: true
+environments:
+  dev:
+    contributor_insights: false
+  prod: {}
+"""
+
+NO_INDEX = """
+version: 1
+name: orders
+hash_key: order_id
+attributes:
+  order_id: S
+environments:
+  prod:
+    profile: production
+"""
+
+
+def test_table_and_each_index_get_contributor_insights(render_yaml) -> None:
+    files = render_yaml(INSIGHTS)
+    found = resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_contributor_insights")
+    assert set(found) == {"table", "index"}
+    assert found["table"]["count"] == "${var.contributor_insights_enabled ? 1 : 0}"
+    assert found["table"]["table_name"] == "${local.table.name}"
+    assert "index_name" not in found["table"]
+    index = found["index"]
+    assert index["for_each"] == '${var.contributor_insights_enabled ? toset(["by-customer", "by-status"]) : toset([])}'
+    assert index["table_name"] == "${local.table.name}"
+    assert index["index_name"] == "${each.key}"
+    assert parse_hcl(files["orders/envs/prod/terraform.tfvars"])["contributor_insights_enabled"] is True
+    assert parse_hcl(files["orders/envs/dev/terraform.tfvars"])["contributor_insights_enabled"] is False
+    assert 'variable "contributor_insights_enabled"' in files["orders/variables.tf"]
+
+
+def test_table_without_indexes_renders_only_the_table_insights(render_yaml) -> None:
+    # The production profile turns contributor insights on.
+    files = render_yaml(NO_INDEX)
+    found = resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_contributor_insights")
+    assert set(found) == {"table"}
+    assert parse_hcl(files["orders/envs/prod/terraform.tfvars"])["contributor_insights_enabled"] is True
+
+
+def test_spec_without_contributor_insights_renders_none_of_their_machinery(render_yaml) -> None:
+    files = render_yaml(MINIMAL)
+    assert not resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_contributor_insights")
+    for text in files.values():
+        assert "contributor_insights" not in text
+
+
+def test_rendered_tree_passes_the_tools(render_yaml, tmp_path: Path) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("node is missing: hcl-check cannot run")
+    for path, text in render_yaml(INSIGHTS).items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for tool, summary in CLEAN.items():
+        run = subprocess.run([str(TOOLS / tool), str(tmp_path)], capture_output=True, text=True)
+        assert run.returncode == 0 and summary in run.stdout, run.stdout + run.stderr

@@ -1,0 +1,77 @@
+"""The round trip catches a template that says something other than the spec."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from dyngen import render
+from dyngen.errors import RoundTripError
+from dyngen.roundtrip import check_tree, decode
+
+from tests.conftest import spec_from_yaml
+
+SPEC = """
+version: 1
+name: orders
+project: shop
+hash_key: order_id
+range_key: created_at
+attributes: {order_id: S, created_at: S, customer_id: S, status: S}
+global_secondary_indexes:
+  - {name: CustomerIndex, hash_key: customer_id, range_key: created_at, projection_type: INCLUDE, non_key_attributes: [total]}
+local_secondary_indexes:
+  - {name: StatusIndex, range_key: status, projection_type: KEYS_ONLY}
+settings:
+  region: eu-west-1
+  tags: {Team: "checkout \\"core\\" ${x}"}
+  backend: {s3: {bucket: shop-state, region: eu-west-1}}
+environments:
+  staging: {}
+  prod: {billing_mode: PROVISIONED, read_capacity: 5, write_capacity: 5}
+"""
+
+
+def test_a_correct_render_passes() -> None:
+    spec = spec_from_yaml(SPEC)
+    check_tree(spec, render.render_spec(spec))
+
+
+def _broken(monkeypatch: pytest.MonkeyPatch, template: str, change: Callable[[str], str]) -> None:
+    original = render._template_source
+
+    def patched(name: str) -> str:
+        text = original(name)
+        return change(text) if name == template else text
+
+    monkeypatch.setattr(render, "_template_source", patched)
+    render.environment.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("template", "change", "field"),
+    [
+        ("module/table.tf.j2", lambda t: t.replace("{{ spec.hash_key | q }}", '"id"'), "hash_key"),
+        ("module/table.tf.j2", lambda t: t.replace("{% for g in c.global_indexes %}", "{% for g in c.global_indexes[:0] %}"), "global_secondary_index"),
+        ("module/table.tf.j2", lambda t: t.replace("projection_type = {{ l.projection_type | q }}", 'projection_type = "ALL"'), "local_secondary_index"),
+        ("env/terraform.tfvars.j2", lambda t: t.replace("{{ value | hcl }}", "{{ value | hcl | replace('checkout', 'checkin') }}"), "tags"),
+        ("env/backend.tf.j2", lambda t: t.replace("{{ value | hcl }}", '"elsewhere"'), "backend.s3"),
+        ("env/main.tf.j2", lambda t: t.replace('source = "../.."', 'source = "../../other"'), "module.table.source"),
+    ],
+    ids=["hash_key", "dropped_index", "projection", "tfvars_value", "backend", "module_source"],
+)
+def test_a_broken_template_fails_the_round_trip(monkeypatch: pytest.MonkeyPatch, template: str, change: Callable[[str], str], field: str) -> None:
+    _broken(monkeypatch, template, change)
+    try:
+        spec = spec_from_yaml(SPEC)
+        with pytest.raises(RoundTripError) as caught:
+            check_tree(spec, render.render_spec(spec))
+        assert field in caught.value.field
+    finally:
+        monkeypatch.undo()
+        render.environment.cache_clear()
+
+
+def test_decode_reads_python_hcl2_literals() -> None:
+    assert decode({'"a b"': ['"x"', 1, True, None], "__is_block__": True}) == {"a b": ["x", 1, True, None]}
