@@ -111,7 +111,8 @@ def _classify(out: Path, path: str, text: str, force: bool) -> Change:
 def safe_target(out: Path, relative: str) -> Path:
     """The path of a planned file, refused if it would leave `out` or pass through a symbolic link."""
     parts = PurePosixPath(relative).parts
-    if not parts or PurePosixPath(relative).is_absolute() or any(p in ("..", ".", "") for p in parts):
+    canonical = "/".join(parts) == relative  # no `a//b` or `a/./b`: the planned key is exactly the path on disk
+    if not parts or not canonical or PurePosixPath(relative).is_absolute() or any(p in ("..", ".") for p in parts):
         raise UnsafeWrite(f"refusing to write {relative!r}: not a plain path inside the output folder")
     current = out
     for index, part in enumerate(parts):

@@ -27,8 +27,16 @@ class Checker:
         line, column = self.document.locate(path, key=key)
         return Problem(self.document.file, line, column, message, path)
 
-    def at_env(self, env: str, path: FieldPath, message: str) -> Problem:
-        """Point at the environment's own key if it sets it, else at settings, else at the environment."""
+    def at_env(self, env: str, path: FieldPath, message: str, *, because: tuple[FieldPath, ...] = ()) -> Problem:
+        """Point at the environment's own key if it sets it, else at settings, else at the environment.
+
+        `because` names the other settings the rule depends on: when the environment overrides one of them but not
+        `path` itself (it turns PITR off under a recovery period from settings), point at that override instead.
+        """
+        if (("environments", env) + path) not in self.document.value_positions:
+            for other in because:
+                if (("environments", env) + other) in self.document.value_positions:
+                    return self.at(("environments", env) + other, message)
         return self.at(self.origin(env, path), message)
 
     def origin(self, env: str, path: FieldPath) -> FieldPath:
@@ -121,7 +129,7 @@ def index_counts_and_names(c: Checker) -> Iterator[Problem]:
     for kind, limit in (("global_secondary_indexes", MAX_GLOBAL_INDEXES), ("local_secondary_indexes", MAX_LOCAL_INDEXES)):
         count = len(c.data.get(kind) or [])
         if count > limit:
-            yield c.at((kind,), f"DynamoDB allows at most {limit} {kind.replace('_', ' ')}, found {count}")
+            yield c.at((kind,), f"DynamoDB allows at most {limit} {kind.replace('_', ' ')}, found {count}", key=True)
     seen: Counter[str] = Counter()
     for kind, path, index in _indexes(c.data):
         seen[index["name"]] += 1
@@ -170,7 +178,10 @@ def rendered_table_name(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     )
     if not TABLE_NAME.match(name):
         path = ("table_name",) if c.data.get("table_name") else ("environments", env)
-        yield c.at(path, f"table name `{name}` (environment {env}) must be 3 to 255 of A-Z a-z 0-9 _ . -")
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        yield c.at(
+            path, f"table name `{shown}` ({len(name)} character{'s' if len(name) != 1 else ''}, environment {env}) must be 3 to 255 of A-Z a-z 0-9 _ . -"
+        )
 
 
 def billing_mode_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
@@ -179,15 +190,16 @@ def billing_mode_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem
     if not provisioned:
         for key in ("read_capacity", "write_capacity"):
             if s.get(key) is not None:
-                yield c.at_env(env, (key,), f"`{key}` goes only with billing_mode PROVISIONED (environment {env} is {mode})")
+                yield c.at_env(env, (key,), f"`{key}` goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
         if s.get("index_capacity"):
-            yield c.at_env(env, ("index_capacity",), f"`index_capacity` goes only with billing_mode PROVISIONED (environment {env} is {mode})")
+            yield c.at_env(env, ("index_capacity",), f"`index_capacity` goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
         if _enabled(s, "autoscaling"):
-            yield c.at_env(env, ("autoscaling", "enabled"), f"autoscaling goes only with billing_mode PROVISIONED (environment {env} is {mode})")
+            yield c.at_env(env, ("autoscaling", "enabled"), f"autoscaling goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
     elif _has_values(s.get("on_demand_throughput")):
         yield c.at_env(
             env, ("on_demand_throughput",),
             f"`on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED; set it to null there)",
+            because=(("billing_mode",),),
         )
     if provisioned and not _enabled(s, "autoscaling"):
         for key in ("read_capacity", "write_capacity"):
@@ -207,7 +219,11 @@ def capacity_within_autoscaling(c: Checker, env: str, s: Settings) -> Iterator[P
             yield c.at_env(env, ("autoscaling", direction, "min_capacity"), f"autoscaling {direction}: min_capacity {low} is above max_capacity {high}")
         capacity = s.get(f"{direction}_capacity")
         if capacity is not None and not low <= capacity <= high:
-            yield c.at_env(env, (f"{direction}_capacity",), f"{direction}_capacity {capacity} is outside the autoscaling range {low}..{high} (environment {env})")
+            yield c.at_env(
+                env, (f"{direction}_capacity",),
+                f"{direction}_capacity {capacity} is outside the autoscaling range {low}..{high} (environment {env})",
+                because=(("autoscaling", direction), ("autoscaling",)),
+            )
 
 
 def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
@@ -223,9 +239,12 @@ def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]
 def stream_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     stream = s.get("stream") or {}
     if s.get("replicas") and not (stream.get("enabled") and stream.get("view_type") == "NEW_AND_OLD_IMAGES"):
-        yield c.at_env(env, ("replicas",), f"replicas need `stream: {{enabled: true, view_type: NEW_AND_OLD_IMAGES}}` (environment {env})")
+        yield c.at_env(
+            env, ("replicas",), f"replicas need `stream: {{enabled: true, view_type: NEW_AND_OLD_IMAGES}}` (environment {env})",
+            because=(("stream", "view_type"), ("stream", "enabled"), ("stream",)),
+        )
     if stream.get("enabled") and not stream.get("view_type"):
-        yield c.at_env(env, ("stream", "enabled"), f"an enabled stream needs a `view_type` (environment {env})")
+        yield c.at_env(env, ("stream", "enabled"), f"an enabled stream needs a `view_type` (environment {env})", because=(("stream", "view_type"),))
 
 
 def ttl_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
@@ -244,33 +263,46 @@ def ttl_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
 def recovery_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     pitr = s.get("point_in_time_recovery") or {}
     if pitr.get("recovery_period_days") is not None and not pitr.get("enabled"):
-        yield c.at_env(env, ("point_in_time_recovery", "recovery_period_days"), f"a recovery period needs point_in_time_recovery enabled (environment {env})")
+        yield c.at_env(
+            env, ("point_in_time_recovery", "recovery_period_days"),
+            f"a recovery period needs point_in_time_recovery enabled (environment {env})",
+            because=(("point_in_time_recovery", "enabled"), ("point_in_time_recovery",)),
+        )
 
 
 def encryption_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     user = (model.user_settings(c.data, env).get("encryption") or {})
     if user.get("create_kms_key") and user.get("kms_key_arn"):
-        yield c.at_env(env, ("encryption", "kms_key_arn"), f"`create_kms_key` and `kms_key_arn` exclude each other: use an existing key or make one (environment {env})")
+        yield c.at_env(
+            env, ("encryption", "kms_key_arn"),
+            f"`create_kms_key` and `kms_key_arn` exclude each other: use an existing key or make one (environment {env})",
+            because=(("encryption", "create_kms_key"),),
+        )
     encryption = s.get("encryption") or {}
     if not encryption.get("enabled") and (user.get("kms_key_arn") or user.get("create_kms_key")):
-        yield c.at_env(env, ("encryption", "enabled"), f"a customer-managed key needs `encryption.enabled: true` (environment {env})")
+        yield c.at_env(
+            env, ("encryption", "enabled"), f"a customer-managed key needs `encryption.enabled: true` (environment {env})",
+            because=(("encryption", "kms_key_arn"), ("encryption", "create_kms_key")),
+        )
 
 
 def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     replicas = s.get("replicas") or []
-    regions = Counter(r["region_name"] for r in replicas)
+    seen: Counter[str] = Counter()
     customer_key = _customer_key(s)
     for i, replica in enumerate(replicas):
         region = replica["region_name"]
         if region == s.get("region"):
             yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is the table's own region (environment {env})")
-        if regions[region] > 1:
+        seen[region] += 1
+        if seen[region] == 2:
             yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is listed twice (environment {env})")
         if customer_key and not replica.get("kms_key_arn"):
             yield c.at_env(
                 env, ("replicas", i),
                 f"the table is encrypted with a customer-managed key, so replica `{region}` needs its own `kms_key_arn` "
                 f"(a KMS key lives in one region; dyngen does not create keys in replica regions) (environment {env})",
+                because=(("encryption",),),
             )
         if not customer_key and replica.get("kms_key_arn"):
             yield c.at_env(env, ("replicas", i, "kms_key_arn"), f"replica `{region}` sets a kms_key_arn but the table uses no customer-managed key (environment {env})")
@@ -281,11 +313,13 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
 def backup_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     backup = s.get("backup") or {}
     cold, delete = backup.get("cold_storage_after_days"), backup.get("delete_after_days")
-    if backup.get("enabled") and cold is not None and (delete is None or delete < cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS):
+    # a missing delete_after_days is the schema's to report (backup enabled needs it)
+    if backup.get("enabled") and cold is not None and delete is not None and delete < cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS:
         yield c.at_env(
             env, ("backup", "delete_after_days"),
             f"AWS Backup keeps cold storage at least {BACKUP_COLD_STORAGE_MINIMUM_DAYS} days: delete_after_days ({delete}) "
             f"must be at least cold_storage_after_days + {BACKUP_COLD_STORAGE_MINIMUM_DAYS} ({cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS}) (environment {env})",
+            because=(("backup", "cold_storage_after_days"), ("backup", "enabled")),
         )
 
 

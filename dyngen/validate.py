@@ -85,8 +85,11 @@ def _problem(document: Document, error: jsonschema.ValidationError, base: FieldP
     path = base + tuple(error.absolute_path)
     message, hint, at_key = _describe(error)
     if "propertyNames" in error.relative_schema_path:
-        # jsonschema reports a bad key at its mapping; point at the key itself
+        # jsonschema reports a bad key at its mapping; point at the key itself and say what a name may be
         at_key = str(error.instance)
+        rule = error.schema.get("description") or _describe_plain(error)[0]
+        length = f" ({len(at_key)} character{'s' if len(at_key) != 1 else ''})" if error.validator in ("minLength", "maxLength") and at_key else ""
+        message = f"name {_show(at_key)}{length} is not valid here: {rule}"
     if at_key is not None:
         path = path + (at_key,)
     at_name = at_key is not None or error.validator == "required"
@@ -246,6 +249,8 @@ def _json_type(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
+    if value == "":
+        return "`` (empty)"
     text = repr(value) if not isinstance(value, str) else value
     if len(text) > 60:
         text = text[:57] + "..."

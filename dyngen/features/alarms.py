@@ -211,7 +211,7 @@ def _throttle_alarms(spec: Spec, kind: Threshold, direction: str) -> list[Alarm]
 
 def _system_errors_alarm() -> Alarm:
     per_operation = Query(
-        "\"${lower(metric_query.value)}_errors\"", '"SystemErrors ${metric_query.value}"',
+        '"${lower(metric_query.value)}_errors"', '"SystemErrors ${metric_query.value}"',
         metric=Metric("SystemErrors", "Sum", (TABLE, ("Operation", "metric_query.value"))),
         each_values=OPERATIONS,
     )
@@ -261,7 +261,8 @@ def _consumed_capacity_alarm(direction: str) -> Alarm:
     return Alarm(
         f"consumed_{direction}_capacity", CONSUMED_CAPACITY,
         name=f'"${{var.table_name}}-consumed-{direction}-capacity"',
-        description=f'"Table ${{var.table_name}} consumed more than ${{var.alarm_consumed_capacity_threshold_percent}}% '
+        description=f'"Table ${{var.table_name}} consumed more than '
+                    f'${{var.alarm_consumed_capacity_threshold_percent}}% '
                     f'of its provisioned {direction} capacity over one period."',
         comparison=ABOVE, queries=queries, condition='var.billing_mode == "PROVISIONED"',
     )
@@ -305,6 +306,5 @@ def context(spec: Spec) -> dict[str, Any]:
 
 def outputs(spec: Spec) -> list[Output]:
     maps = [f"{{ for a in aws_cloudwatch_metric_alarm.{a.resource} : a.alarm_name => a.arn }}" for a in alarms(spec)]
-    # One line: dyngen.hcl.format_hcl does not yet align a multi-line value as terraform fmt does.
-    value = f"merge({', '.join(maps)})" if maps else "{}"
+    value = "merge(\n" + "".join(f"{m},\n" for m in maps) + ")" if maps else "{}"
     return [Output("alarm_arns", "ARN of each CloudWatch alarm, by alarm name.", value)]

@@ -8,7 +8,7 @@ aws_region data source's `region` attribute exists only from provider 6.0 and it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dyngen.features import Output, alarms, table
@@ -47,7 +47,6 @@ class Widget:
     y: int = 0
     width: int = WIDTH
     height: int = HEIGHT
-    options: dict[str, Any] = field(default_factory=dict)
 
 
 def is_enabled(s: Settings) -> bool:
@@ -88,7 +87,8 @@ def _throttles(spec: Spec) -> Widget:
 
 
 def _errors() -> Widget:
-    lines = [Line(f"SystemErrors {op}", "SystemErrors", "Sum", dimensions=(("Operation", op),)) for op in alarms.OPERATIONS]
+    lines = [Line(f"SystemErrors {op}", "SystemErrors", "Sum", dimensions=(("Operation", op),))
+             for op in alarms.OPERATIONS]
     lines.append(Line("UserErrors (whole account and region)", "UserErrors", "Sum", table=False))
     return Widget("Errors", tuple(lines))
 

@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from dyngen.loader import load_document
+from dyngen.validate import validate_document
+
 from dyngen.errors import DyngenError
 from dyngen.features import items as items_feature
 from dyngen.hcl import unquote
@@ -116,12 +119,14 @@ def test_item_ids_are_unambiguous_and_normalise_numbers():
     assert same == ["x/42"] * 3
 
 
-def test_duplicate_keys_stop_the_render():
+def test_duplicate_keys_are_a_validation_problem():
     item = {"id": {"S": "a"}, "sk": {"N": "1"}}
     again = {"id": {"S": "a"}, "sk": {"N": "1.0"}, "x": {"S": "y"}}
-    spec = spec_from_yaml(_spec_text({"dev": [item, again]}))
-    with pytest.raises(DyngenError, match="items 1 and 2"):
-        render_spec(spec)
+    document = load_document(_spec_text({"dev": [item, again]}).encode(), "specs/users.yaml")
+    problems = validate_document(document)
+    assert [p.message for p in problems] == [
+        "item 2 has the same key as item 1 (a/1); DynamoDB keeps one item per key (environment dev)"]
+    assert problems[0].path == ("environments", "dev", "items", 1)
 
 
 def test_environments_carry_their_own_items(render_yaml):
