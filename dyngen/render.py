@@ -107,12 +107,23 @@ def module_view(spec: Spec) -> ModuleView:
     features = [f for f in all_features() if f.used(spec)]
     return ModuleView(
         spec=spec,
-        parts=tuple(Part(f.TEMPLATE, f.context(spec)) for f in features),
+        parts=_data_sources(features, spec) + tuple(Part(f.TEMPLATE, f.context(spec)) for f in features),
         variables=tuple(v for f in features for v in f.variables(spec)),
         outputs=tuple(o for f in features for o in f.outputs(spec)),
         terraform_version=terraform_minimum(spec),
         provider_version=max((_provider_minimum(f, spec) for f in features), key=_version_key),
     )
+
+
+def _data_sources(features: list[ModuleType], spec: Spec) -> tuple[Part, ...]:
+    """The account, partition and region are read once for the whole module, whichever features need them."""
+    sources = sorted({s for f in features for s in _needed_data_sources(f, spec)})
+    return (Part("module/data.tf.j2", {"sources": sources}),) if sources else ()
+
+
+def _needed_data_sources(feature: ModuleType, spec: Spec) -> tuple[str, ...]:
+    decide = getattr(feature, "data_sources", None)
+    return decide(spec) if decide else getattr(feature, "DATA_SOURCES", ())
 
 
 def _provider_minimum(feature: ModuleType, spec: Spec) -> str:

@@ -88,7 +88,9 @@ def _problem(document: Document, error: jsonschema.ValidationError, base: FieldP
         # jsonschema reports a bad key at its mapping; point at the key itself and say what a name may be
         at_key = str(error.instance)
         rule = error.schema.get("description") or _describe_plain(error)[0]
-        length = f" ({len(at_key)} character{'s' if len(at_key) != 1 else ''})" if error.validator in ("minLength", "maxLength") and at_key else ""
+        length = ""
+        if error.validator in ("minLength", "maxLength") and at_key:
+            length = f" ({len(at_key)} character{'s' if len(at_key) != 1 else ''})"
         message = f"name {_show(at_key)}{length} is not valid here: {rule}"
     if at_key is not None:
         path = path + (at_key,)

@@ -8,6 +8,10 @@ A feature module defines:
     outputs(spec) -> list[Output]
     context(spec) -> dict[str, Any]                what the partial receives as `c`
     PROVIDER_MINIMUM: str                          the oldest hashicorp/aws release with every argument it uses
+and may define:
+    provider_minimum(spec) -> str                  when the minimum depends on what the spec uses
+    DATA_SOURCES: tuple[str, ...]                  data sources it reads as data.<type>.current, declared once
+    data_sources(spec) -> tuple[str, ...]          when those depend on what the spec uses
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from dyngen.features import Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
+DATA_SOURCES = ('aws_partition',)  # declared once for the module by render (data "..." "current")
 TEMPLATE = "module/backup.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 

@@ -45,6 +45,11 @@ class Condition:
     value: str  # an HCL expression
 
 
+def data_sources(spec: Spec) -> tuple[str, ...]:
+    """The key policy names the account, partition and region (declared once for the module by render)."""
+    return ("aws_caller_identity", "aws_partition", "aws_region") if table.created_key(spec) else ()
+
+
 def used(spec: Spec) -> bool:
     return table.created_key(spec) or table.existing_key(spec)
 
@@ -89,11 +94,11 @@ def context(spec: Spec) -> dict[str, Any]:
         "alias_name": ALIAS_NAME,
         "service_actions": list(SERVICE_ACTIONS),
         "service_conditions": [
-            Condition("StringEquals", "kms:CallerAccount", "data.aws_caller_identity.kms.account_id"),
-            Condition("StringEquals", "kms:ViaService", '"dynamodb.${data.aws_region.kms.region}.amazonaws.com"'),
+            Condition("StringEquals", "kms:CallerAccount", "data.aws_caller_identity.current.account_id"),
+            Condition("StringEquals", "kms:ViaService", '"dynamodb.${data.aws_region.current.region}.amazonaws.com"'),
         ],
         "checkov_skips": CHECKOV_SKIPS,
-        "root": '"arn:${data.aws_partition.kms.partition}:iam::${data.aws_caller_identity.kms.account_id}:root"',
+        "root": '"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"',
     }
 
 

@@ -15,6 +15,7 @@ from dyngen.features import Output
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
+DATA_SOURCES = ('aws_caller_identity', 'aws_region')  # declared once for the module by render (data "..." "current")
 TEMPLATE = "module/vpc_endpoint.tf.j2"
 # data "aws_region" has `region` from 6.0.0 on; its `name` is deprecated there.
 PROVIDER_MINIMUM = "6.0.0"

@@ -2,6 +2,12 @@
 
 # Users of global-app, looked up by email and by status; a global table in production (seed 003)
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
 resource "aws_dynamodb_table" "this" {
   count = var.autoscaling_enabled ? 0 : 1
 
@@ -184,12 +190,6 @@ locals {
   table = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
 }
 
-data "aws_caller_identity" "kms" {}
-
-data "aws_partition" "kms" {}
-
-data "aws_region" "kms" {}
-
 data "aws_iam_policy_document" "kms" {
   #checkov:skip=CKV_AWS_109:key policy: Resource "*" is this key; the account root administers it (AWS default key policy)
   #checkov:skip=CKV_AWS_111:key policy: Resource "*" is this key; the account root administers it (AWS default key policy)
@@ -203,7 +203,7 @@ data "aws_iam_policy_document" "kms" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.kms.partition}:iam::${data.aws_caller_identity.kms.account_id}:root"]
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
     }
   }
 
@@ -220,13 +220,13 @@ data "aws_iam_policy_document" "kms" {
     condition {
       test     = "StringEquals"
       variable = "kms:CallerAccount"
-      values   = [data.aws_caller_identity.kms.account_id]
+      values   = [data.aws_caller_identity.current.account_id]
     }
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["dynamodb.${data.aws_region.kms.region}.amazonaws.com"]
+      values   = ["dynamodb.${data.aws_region.current.region}.amazonaws.com"]
     }
   }
 }
@@ -720,8 +720,6 @@ resource "aws_cloudwatch_metric_alarm" "replication_latency" {
   tags            = var.tags
 }
 
-data "aws_partition" "backup" {}
-
 data "aws_iam_policy_document" "backup_assume_role" {
   count = var.backup_enabled ? 1 : 0
 
@@ -748,7 +746,7 @@ resource "aws_iam_role_policy_attachment" "backup" {
   for_each = var.backup_enabled ? toset(["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) : toset([])
 
   role       = aws_iam_role.backup[0].name
-  policy_arn = "arn:${data.aws_partition.backup.partition}:iam::aws:policy/service-role/${each.key}"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/${each.key}"
 }
 
 resource "aws_backup_vault" "this" {

@@ -2,6 +2,10 @@
 
 # Koneksi user profiles, keyed by user id (seed 000)
 
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
 resource "aws_dynamodb_table" "this" {
   count = var.autoscaling_enabled ? 0 : 1
 
@@ -526,14 +530,6 @@ resource "aws_cloudwatch_dashboard" "this" {
   })
 }
 
-data "aws_region" "vpc_endpoint" {
-  count = var.vpc_endpoint_enabled ? 1 : 0
-}
-
-data "aws_caller_identity" "vpc_endpoint" {
-  count = var.vpc_endpoint_enabled ? 1 : 0
-}
-
 # Scoped to the account rather than to this table: the gateway endpoint carries every DynamoDB request of the
 # associated route tables, so a table-scoped policy would block the VPC's other tables.
 data "aws_iam_policy_document" "vpc_endpoint" {
@@ -553,7 +549,7 @@ data "aws_iam_policy_document" "vpc_endpoint" {
     condition {
       test     = "StringEquals"
       variable = "aws:PrincipalAccount"
-      values   = [data.aws_caller_identity.vpc_endpoint[0].account_id]
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
@@ -562,7 +558,7 @@ resource "aws_vpc_endpoint" "dynamodb" {
   count = var.vpc_endpoint_enabled ? 1 : 0
 
   vpc_id            = var.vpc_id
-  service_name      = "com.amazonaws.${data.aws_region.vpc_endpoint[0].region}.dynamodb"
+  service_name      = "com.amazonaws.${data.aws_region.current.region}.dynamodb"
   vpc_endpoint_type = "Gateway"
   policy            = data.aws_iam_policy_document.vpc_endpoint[0].json
   tags              = var.tags

@@ -2,6 +2,12 @@
 
 # Leads captured from web forms, looked up by email (deduplication) and by source website (analytics); items expire through expiresAt (GDPR). Seed 004.
 
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
 resource "aws_dynamodb_table" "this" {
   count = var.autoscaling_enabled ? 0 : 1
 
@@ -162,12 +168,6 @@ locals {
   table = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
 }
 
-data "aws_caller_identity" "kms" {}
-
-data "aws_partition" "kms" {}
-
-data "aws_region" "kms" {}
-
 data "aws_iam_policy_document" "kms" {
   #checkov:skip=CKV_AWS_109:key policy: Resource "*" is this key; the account root administers it (AWS default key policy)
   #checkov:skip=CKV_AWS_111:key policy: Resource "*" is this key; the account root administers it (AWS default key policy)
@@ -181,7 +181,7 @@ data "aws_iam_policy_document" "kms" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.kms.partition}:iam::${data.aws_caller_identity.kms.account_id}:root"]
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
     }
   }
 
@@ -198,13 +198,13 @@ data "aws_iam_policy_document" "kms" {
     condition {
       test     = "StringEquals"
       variable = "kms:CallerAccount"
-      values   = [data.aws_caller_identity.kms.account_id]
+      values   = [data.aws_caller_identity.current.account_id]
     }
 
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["dynamodb.${data.aws_region.kms.region}.amazonaws.com"]
+      values   = ["dynamodb.${data.aws_region.current.region}.amazonaws.com"]
     }
   }
 }
@@ -740,8 +740,6 @@ resource "aws_iam_policy" "read_write" {
   tags        = var.tags
 }
 
-data "aws_partition" "backup" {}
-
 data "aws_iam_policy_document" "backup_assume_role" {
   count = var.backup_enabled ? 1 : 0
 
@@ -768,7 +766,7 @@ resource "aws_iam_role_policy_attachment" "backup" {
   for_each = var.backup_enabled ? toset(["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) : toset([])
 
   role       = aws_iam_role.backup[0].name
-  policy_arn = "arn:${data.aws_partition.backup.partition}:iam::aws:policy/service-role/${each.key}"
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/${each.key}"
 }
 
 resource "aws_backup_vault" "this" {

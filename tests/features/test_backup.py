@@ -103,7 +103,7 @@ def test_backup_role_is_for_the_backup_service_with_the_service_role_policies(re
     assert attachment["role"] == "${aws_iam_role.backup[0].name}"
     # The managed policies sit under service-role/ (seed 003 leaves that out).
     assert attachment["policy_arn"] == (
-        '"arn:${data.aws_partition.backup.partition}:iam::aws:policy/service-role/${each.key}"'
+        '"arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/${each.key}"'
     )
 
 

@@ -134,17 +134,17 @@ def test_key_policy_lets_the_account_administer_and_dynamodb_use_the_key(render_
     assert admin["actions"] == ['"kms:*"']
     assert admin["principals"][0]["type"] == '"AWS"'
     assert admin["principals"][0]["identifiers"] == [
-        '"arn:${data.aws_partition.kms.partition}:iam::${data.aws_caller_identity.kms.account_id}:root"'
+        '"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"'
     ]
     assert {unquote(a) for a in service["actions"]} == {
         "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey",
     }
     assert service["principals"][0]["identifiers"] == ['"*"']
     conditions = {unquote(c["variable"]): (unquote(c["test"]), c["values"]) for c in service["condition"]}
-    assert conditions["kms:CallerAccount"] == ("StringEquals", ["${data.aws_caller_identity.kms.account_id}"])
-    assert conditions["kms:ViaService"] == ("StringEquals", ['"dynamodb.${data.aws_region.kms.region}.amazonaws.com"'])
+    assert conditions["kms:CallerAccount"] == ("StringEquals", ["${data.aws_caller_identity.current.account_id}"])
+    assert conditions["kms:ViaService"] == ("StringEquals", ['"dynamodb.${data.aws_region.current.region}.amazonaws.com"'])
     for source in ("aws_caller_identity", "aws_partition", "aws_region"):
-        assert "kms" in data_sources(main, source)
+        assert "current" in data_sources(main, source)
 
 
 def test_variables_outputs_and_tfvars(render_yaml) -> None:
