@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
 from dyngen.errors import InvalidSpecs, Problem, UsageError
-from dyngen.model import Spec, build_spec
+from dyngen.model import Spec
 from dyngen.plan import RenderPlan, plan_tree
 from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
@@ -17,6 +19,7 @@ from dyngen.validate import FileResult, validate_file
 from dyngen.writer import apply_plan
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+PARALLEL_MINIMUM = 8  # below this many specs, starting processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -73,39 +76,89 @@ def _check_unique_names(report: ValidationReport) -> None:
             by_name[result.spec.name].append(result)
     for name, results in by_name.items():
         for result in results[1:]:
+            line, column = result.name_position
             result.problems.append(Problem(
-                result.file, 0, 0, f"spec name `{name}` is also used by {results[0].file}; names must be unique",
-                ("name",),
+                result.file, line, column,
+                f"spec name `{name}` is also used by {results[0].file}; names must be unique", ("name",),
             ))
             result.spec = None
 
 
 def render_paths(
-    paths: Sequence[str | Path], out: str | Path, *, check: bool = False, force: bool = False
+    paths: Sequence[str | Path], out: str | Path, *, check: bool = False, force: bool = False, jobs: int | None = None
 ) -> RenderOutcome:
     """Validate, render, round-trip check and plan every spec; then write the plan unless `check`.
 
     Raises InvalidSpecs (nothing is written) when any spec is invalid, and UnsafeWrite when the plan would touch a
-    file dyngen did not generate.
+    file dyngen did not generate. Specs are processed in parallel (`jobs` processes, default: one per core).
     """
     spec_files = find_specs(paths)
     out_path = Path(out)
-    report = validate_paths([s.path for s in spec_files])
-    if report.problems:
-        raise InvalidSpecs(report.problems)
-    planned: dict[str, str] = {}
-    sources = []
-    for spec_file, spec in zip(spec_files, report.specs):
-        spec = _with_source(spec, header_source(spec_file.path, out_path))
-        sources.append(spec.source)
-        files = render_spec(spec)
-        check_tree(spec, files)
-        planned.update(files)
+    work = [(s.path, s.display, header_source(s.path, out_path)) for s in spec_files]
+    outcomes = _map(work, jobs)
+    problems = [p for o in outcomes for p in o.problems] + _duplicate_names(outcomes)
+    if problems:
+        raise InvalidSpecs(problems)
+    planned = {path: text for o in outcomes for path, text in o.files.items()}
     folders = [header_source(Path(p), out_path) for p in paths if Path(p).is_dir()]
+    sources = [source for _, _, source in work]
     plan = plan_tree(out_path, planned, owned_sources=sources, owned_folders=folders, force=force)
     if not check:
         apply_plan(plan)
     return RenderOutcome(plan, written=not check)
+
+
+@dataclass(frozen=True)
+class SpecOutcome:
+    """What processing one spec file gives: its problems, or its rendered and checked files."""
+
+    file: str
+    name: str | None
+    name_position: tuple[int, int]
+    problems: tuple[Problem, ...]
+    files: dict[str, str]
+
+
+def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
+    """All the work for one spec, a pure function of its file: validate, render, round-trip check."""
+    result = validate_file(path, display)
+    if result.spec is None:
+        return SpecOutcome(display, None, result.name_position, tuple(result.problems), {})
+    spec = replace(result.spec, source=source)
+    files = render_spec(spec)
+    check_tree(spec, files)
+    return SpecOutcome(display, spec.name, result.name_position, (), files)
+
+
+def _process(work: tuple[Path, str, str]) -> SpecOutcome:
+    return process_spec(*work)
+
+
+def _map(work: list[tuple[Path, str, str]], jobs: int | None) -> list[SpecOutcome]:
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    if workers < 2 or len(work) < PARALLEL_MINIMUM:
+        return [_process(w) for w in work]
+    # fork: workers start at once with the parent's imports, and the order of results is the order of the work.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_process, work, chunksize=max(1, len(work) // (workers * 4))))
+
+
+def _duplicate_names(outcomes: list[SpecOutcome]) -> list[Problem]:
+    """Two specs with one name would render into the same folder."""
+    first: dict[str, str] = {}
+    problems = []
+    for outcome in outcomes:
+        if outcome.name is None:
+            continue
+        if outcome.name in first:
+            line, column = outcome.name_position
+            problems.append(Problem(
+                outcome.file, line, column,
+                f"spec name `{outcome.name}` is also used by {first[outcome.name]}; names must be unique", ("name",),
+            ))
+        else:
+            first[outcome.name] = outcome.file
+    return problems
 
 
 def header_source(path: Path, out: Path) -> str:
@@ -113,7 +166,3 @@ def header_source(path: Path, out: Path) -> str:
     the bytes do not depend on the working directory."""
     relative = os.path.relpath(path.resolve(), out.resolve().parent)
     return Path(relative).as_posix()
-
-
-def _with_source(spec: Spec, source: str) -> Spec:
-    return replace(spec, source=source)

@@ -64,6 +64,9 @@ class InvalidSpecs(DyngenError):
         super().__init__(f"{len(problems)} problem(s) in the specs")
         self.problems = problems
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (InvalidSpecs, (self.problems,))
+
 
 class UnsafeWrite(DyngenError):
     """Writing the planned tree would touch a file dyngen did not generate, or leave --out."""
@@ -78,3 +81,6 @@ class RoundTripError(Exception):
         self.field = field
         self.expected = expected
         self.found = found
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses process boundaries when specs render in parallel
+        return (RoundTripError, (self.file, self.field, self.expected, self.found))

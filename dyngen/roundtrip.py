@@ -6,6 +6,7 @@ the file and the field.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 import hcl2
@@ -32,9 +33,15 @@ def check_tree(spec: Spec, files: Mapping[str, str]) -> None:
 
 def _parse(path: str, text: str) -> dict[str, Any]:
     try:
-        return hcl2.loads(text)
+        return _parsed(text)
     except Exception as error:  # python-hcl2 raises lark errors of many kinds
         raise RoundTripError(path, "(syntax)", "parseable HCL", f"{type(error).__name__}: {error}") from error
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> dict[str, Any]:
+    """Environments of one spec share identical files (variables.tf, outputs.tf): parse each text once."""
+    return hcl2.loads(text)
 
 
 def decode(value: Any) -> Any:

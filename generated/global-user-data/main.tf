@@ -24,6 +24,12 @@ resource "aws_dynamodb_table" "this" {
     enabled = var.server_side_encryption_enabled
   }
 
+  tags = var.tags
+
+  lifecycle {
+    prevent_destroy = false
+  }
+
   dynamic "replica" {
     for_each = var.replicas
     content {
@@ -31,12 +37,6 @@ resource "aws_dynamodb_table" "this" {
       point_in_time_recovery = replica.value.point_in_time_recovery
       propagate_tags         = replica.value.propagate_tags
     }
-  }
-
-  tags = var.tags
-
-  lifecycle {
-    prevent_destroy = false
   }
 }
 

@@ -61,14 +61,6 @@ resource "aws_dynamodb_table" "this" {
     write_capacity     = lookup(var.index_write_capacity, "status-index", null)
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled                 = var.point_in_time_recovery_enabled
     recovery_period_in_days = var.point_in_time_recovery_enabled ? var.point_in_time_recovery_period_days : null
@@ -79,6 +71,17 @@ resource "aws_dynamodb_table" "this" {
     kms_key_arn = local.kms_key_arn
   }
 
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    prevent_destroy = false
+  }
+
   dynamic "replica" {
     for_each = var.replicas
     content {
@@ -87,12 +90,6 @@ resource "aws_dynamodb_table" "this" {
       point_in_time_recovery = replica.value.point_in_time_recovery
       propagate_tags         = replica.value.propagate_tags
     }
-  }
-
-  tags = var.tags
-
-  lifecycle {
-    prevent_destroy = false
   }
 }
 
@@ -149,14 +146,6 @@ resource "aws_dynamodb_table" "autoscaled" {
     write_capacity     = lookup(var.index_write_capacity, "status-index", null)
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled                 = var.point_in_time_recovery_enabled
     recovery_period_in_days = var.point_in_time_recovery_enabled ? var.point_in_time_recovery_period_days : null
@@ -167,6 +156,18 @@ resource "aws_dynamodb_table" "autoscaled" {
     kms_key_arn = local.kms_key_arn
   }
 
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    prevent_destroy = false
+    ignore_changes  = [read_capacity, write_capacity, global_secondary_index]
+  }
+
   dynamic "replica" {
     for_each = var.replicas
     content {
@@ -175,13 +176,6 @@ resource "aws_dynamodb_table" "autoscaled" {
       point_in_time_recovery = replica.value.point_in_time_recovery
       propagate_tags         = replica.value.propagate_tags
     }
-  }
-
-  tags = var.tags
-
-  lifecycle {
-    prevent_destroy = false
-    ignore_changes  = [read_capacity, write_capacity, global_secondary_index]
   }
 }
 

@@ -26,6 +26,13 @@ resource "aws_dynamodb_table" "this" {
     enabled = var.server_side_encryption_enabled
   }
 
+  tags = var.tags
+
+  lifecycle {
+    prevent_destroy = false
+    ignore_changes  = [import_table]
+  }
+
   dynamic "import_table" {
     for_each = var.import_from_s3 == null ? [] : [var.import_from_s3]
     content {
@@ -48,13 +55,6 @@ resource "aws_dynamodb_table" "this" {
         }
       }
     }
-  }
-
-  tags = var.tags
-
-  lifecycle {
-    prevent_destroy = false
-    ignore_changes  = [import_table]
   }
 }
 
@@ -82,6 +82,13 @@ resource "aws_dynamodb_table" "autoscaled" {
     enabled = var.server_side_encryption_enabled
   }
 
+  tags = var.tags
+
+  lifecycle {
+    prevent_destroy = false
+    ignore_changes  = [read_capacity, write_capacity, import_table]
+  }
+
   dynamic "import_table" {
     for_each = var.import_from_s3 == null ? [] : [var.import_from_s3]
     content {
@@ -104,13 +111,6 @@ resource "aws_dynamodb_table" "autoscaled" {
         }
       }
     }
-  }
-
-  tags = var.tags
-
-  lifecycle {
-    prevent_destroy = false
-    ignore_changes  = [read_capacity, write_capacity, import_table]
   }
 }
 

@@ -24,14 +24,6 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 
-  dynamic "on_demand_throughput" {
-    for_each = var.max_read_request_units == null && var.max_write_request_units == null ? [] : [1]
-    content {
-      max_read_request_units  = var.max_read_request_units
-      max_write_request_units = var.max_write_request_units
-    }
-  }
-
   point_in_time_recovery {
     enabled = var.point_in_time_recovery_enabled
   }
@@ -44,6 +36,14 @@ resource "aws_dynamodb_table" "this" {
 
   lifecycle {
     prevent_destroy = false
+  }
+
+  dynamic "on_demand_throughput" {
+    for_each = var.max_read_request_units == null && var.max_write_request_units == null ? [] : [1]
+    content {
+      max_read_request_units  = var.max_read_request_units
+      max_write_request_units = var.max_write_request_units
+    }
   }
 }
 
@@ -65,14 +65,6 @@ resource "aws_dynamodb_table" "autoscaled" {
     type = "S"
   }
 
-  dynamic "on_demand_throughput" {
-    for_each = var.max_read_request_units == null && var.max_write_request_units == null ? [] : [1]
-    content {
-      max_read_request_units  = var.max_read_request_units
-      max_write_request_units = var.max_write_request_units
-    }
-  }
-
   point_in_time_recovery {
     enabled = var.point_in_time_recovery_enabled
   }
@@ -86,6 +78,14 @@ resource "aws_dynamodb_table" "autoscaled" {
   lifecycle {
     prevent_destroy = false
     ignore_changes  = [read_capacity, write_capacity]
+  }
+
+  dynamic "on_demand_throughput" {
+    for_each = var.max_read_request_units == null && var.max_write_request_units == null ? [] : [1]
+    content {
+      max_read_request_units  = var.max_read_request_units
+      max_write_request_units = var.max_write_request_units
+    }
   }
 }
 

@@ -60,14 +60,6 @@ resource "aws_dynamodb_table" "this" {
     write_capacity  = lookup(var.index_write_capacity, "source-index", null)
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled                 = var.point_in_time_recovery_enabled
     recovery_period_in_days = var.point_in_time_recovery_enabled ? var.point_in_time_recovery_period_days : null
@@ -76,6 +68,11 @@ resource "aws_dynamodb_table" "this" {
   server_side_encryption {
     enabled     = var.server_side_encryption_enabled
     kms_key_arn = local.kms_key_arn
+  }
+
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
   }
 
   tags = var.tags
@@ -137,14 +134,6 @@ resource "aws_dynamodb_table" "autoscaled" {
     write_capacity  = lookup(var.index_write_capacity, "source-index", null)
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled                 = var.point_in_time_recovery_enabled
     recovery_period_in_days = var.point_in_time_recovery_enabled ? var.point_in_time_recovery_period_days : null
@@ -153,6 +142,11 @@ resource "aws_dynamodb_table" "autoscaled" {
   server_side_encryption {
     enabled     = var.server_side_encryption_enabled
     kms_key_arn = local.kms_key_arn
+  }
+
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
   }
 
   tags = var.tags

@@ -26,14 +26,6 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled                 = var.point_in_time_recovery_enabled
     recovery_period_in_days = var.point_in_time_recovery_enabled ? var.point_in_time_recovery_period_days : null
@@ -42,6 +34,11 @@ resource "aws_dynamodb_table" "this" {
   server_side_encryption {
     enabled     = var.server_side_encryption_enabled
     kms_key_arn = var.kms_key_arn
+  }
+
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
   }
 
   tags = var.tags
@@ -75,14 +72,6 @@ resource "aws_dynamodb_table" "autoscaled" {
     type = "S"
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled                 = var.point_in_time_recovery_enabled
     recovery_period_in_days = var.point_in_time_recovery_enabled ? var.point_in_time_recovery_period_days : null
@@ -91,6 +80,11 @@ resource "aws_dynamodb_table" "autoscaled" {
   server_side_encryption {
     enabled     = var.server_side_encryption_enabled
     kms_key_arn = var.kms_key_arn
+  }
+
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
   }
 
   tags = var.tags

@@ -22,22 +22,6 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 
-  dynamic "on_demand_throughput" {
-    for_each = var.max_read_request_units == null && var.max_write_request_units == null ? [] : [1]
-    content {
-      max_read_request_units  = var.max_read_request_units
-      max_write_request_units = var.max_write_request_units
-    }
-  }
-
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled = var.point_in_time_recovery_enabled
   }
@@ -46,10 +30,23 @@ resource "aws_dynamodb_table" "this" {
     enabled = var.server_side_encryption_enabled
   }
 
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
+  }
+
   tags = var.tags
 
   lifecycle {
     prevent_destroy = false
+  }
+
+  dynamic "on_demand_throughput" {
+    for_each = var.max_read_request_units == null && var.max_write_request_units == null ? [] : [1]
+    content {
+      max_read_request_units  = var.max_read_request_units
+      max_write_request_units = var.max_write_request_units
+    }
   }
 }
 

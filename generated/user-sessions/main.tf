@@ -39,20 +39,17 @@ resource "aws_dynamodb_table" "this" {
     write_capacity  = lookup(var.index_write_capacity, "LastActivityIndex", null)
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled = var.point_in_time_recovery_enabled
   }
 
   server_side_encryption {
     enabled = var.server_side_encryption_enabled
+  }
+
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
   }
 
   tags = var.tags
@@ -99,20 +96,17 @@ resource "aws_dynamodb_table" "autoscaled" {
     write_capacity  = lookup(var.index_write_capacity, "LastActivityIndex", null)
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-    content {
-      enabled        = var.ttl_enabled
-      attribute_name = ttl.value
-    }
-  }
-
   point_in_time_recovery {
     enabled = var.point_in_time_recovery_enabled
   }
 
   server_side_encryption {
     enabled = var.server_side_encryption_enabled
+  }
+
+  ttl {
+    enabled        = var.ttl_enabled
+    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
   }
 
   tags = var.tags

@@ -150,8 +150,9 @@ environments:
     assert test["stream_enabled"] is False and "stream_view_type" not in test
     assert unquote(dev["ttl_attribute_name"]) == "expires_at" and "ttl_attribute_name" not in test
     assert dev["point_in_time_recovery_period_days"] == 7 and "point_in_time_recovery_period_days" not in test
-    table = tables(files)["this"]
-    assert table["dynamic"][0]['"ttl"']["for_each"] == "${var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]}"
+    ttl = tables(files)["this"]["ttl"][0]
+    assert ttl["attribute_name"] == "${var.ttl_enabled ? var.ttl_attribute_name : null}"
+    assert tfvars(files, "test")["ttl_enabled"] is False
 
 
 def test_validation_blocks_come_from_the_schema(render_yaml: Render) -> None:
