@@ -1,0 +1,37 @@
+"""Secure by default: the production profile with no further settings passes checkov (../shared/tools/checkov-run)
+with no failed check; the only skips are the documented ones, each carried by a comment in the output."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from tests.conftest import REPO
+
+CHECKOV = REPO.parent / "shared" / "tools" / "checkov-run"
+EXAMPLE = REPO / "generated" / "audit-log"
+# Checkov reads a KMS key policy as if it were an identity policy; README "Secure by default" explains each skip.
+DOCUMENTED_SKIPS = {"CKV_AWS_109", "CKV_AWS_111", "CKV_AWS_356"}
+
+
+@pytest.mark.skipif(not CHECKOV.exists(), reason="../shared/tools/checkov-run is not available")
+def test_the_production_profile_passes_checkov() -> None:
+    result = subprocess.run([str(CHECKOV), str(EXAMPLE)], capture_output=True, text=True, timeout=1200)
+    summary = re.search(r"Passed checks: (\d+), Failed checks: (\d+), Skipped checks: (\d+)", result.stdout)
+    assert summary, result.stdout[-3000:] + result.stderr[-3000:]
+    passed, failed, _ = map(int, summary.groups())
+    assert failed == 0, result.stdout
+    assert passed > 20
+    skipped = set(re.findall(r"Check: (CKV2?_AWS_\d+):[^\n]*\n\tSKIPPED", result.stdout))
+    assert skipped <= DOCUMENTED_SKIPS
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert all(check in readme for check in skipped)
+
+
+def test_the_example_uses_only_the_production_profile() -> None:
+    spec = (REPO / "specs" / "audit-log.yaml").read_text(encoding="utf-8")
+    assert "profile: production" in spec
+    for setting in ("encryption", "point_in_time_recovery", "backup", "deletion_protection"):
+        assert setting not in spec
