@@ -85,7 +85,7 @@ def _template_source(name: str) -> str:
     return resources.files("dyngen.templates").joinpath(name).read_text(encoding="utf-8")
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def markdown_text(text: str) -> str:

@@ -229,8 +229,7 @@ def table_shapes(draw: Callable[..., Any]) -> dict[str, Any]:
     extra = [n for n in pool if n not in used]
     index_names_ = draw(st.lists(index_names(), max_size=8, unique=True))
     non_key_pool = draw(st.lists(attribute_names(), min_size=1, max_size=4, unique=True))
-    non_key_pool = [n for n in non_key_pool if n not in pool] or ["nk"]
-    non_key_pool = [n for n in non_key_pool if n not in pool] or [max(pool, key=len) + "x"]
+    non_key_pool = [n for n in non_key_pool if n not in pool] or [max(pool, key=len)[:254] + "\u00e9"]
     key_choices = [hash_key] + ([range_key] if range_key else []) + extra
 
     def projection() -> dict[str, Any]:
@@ -241,7 +240,7 @@ def table_shapes(draw: Callable[..., Any]) -> dict[str, Any]:
         return found
 
     lsi_count = draw(st.integers(0, min(5, len(index_names_)))) if range_key else 0
-    lsi_keys = [n for n in key_choices if n != range_key]
+    lsi_keys = [n for n in key_choices if n not in (range_key, hash_key)]
     lsis = []
     for name in index_names_[:lsi_count]:
         if not lsi_keys:
