@@ -345,7 +345,7 @@ class _Converter:
 
     def _scalar(self, node: ScalarNode, path: FieldPath) -> Any:
         if node.tag in _TEXT_TAGS:
-            return node.value
+            return self._text(node, path)
         if node.tag == NULL:
             return None
         if node.tag in _CONSTRUCT:
@@ -356,6 +356,17 @@ class _Converter:
                 return None
         self._tag_fits(node, STR, "a single value", path)
         return None
+
+    def _text(self, node: ScalarNode, path: FieldPath) -> str | None:
+        """A string as Unicode: JSON-style surrogate pairs (`"\\ud83d\\ude80"`) joined, a lone half refused."""
+        text = node.value
+        if not any("\ud800" <= ch <= "\udfff" for ch in text):
+            return text
+        try:
+            return text.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            self._problem(node, "the string holds half of a UTF-16 surrogate pair, which is not a character", path)
+            return None
 
     def _tag_fits(self, node: Node, expected: str, kind: str, path: FieldPath) -> bool:
         if node.tag == expected:
@@ -375,7 +386,7 @@ class _Converter:
         node = _target(item)
         if isinstance(node, ScalarNode):
             if node.tag in _SCALAR_TAGS:
-                return node.value
+                return self._text(node, path)
             self._tag_fits(node, STR, "a key", path)
             return None
         kind = "a list" if isinstance(node, SequenceNode) else "a mapping"

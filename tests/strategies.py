@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import unicodedata
 from decimal import Decimal
 from functools import cache
 from typing import Any, Callable
@@ -616,6 +617,17 @@ def spec_documents(draw: Callable[..., Any]) -> dict[str, Any]:
 
 class _Dumper(yaml.SafeDumper):
     pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # PyYAML's emitter writes NEL and the unicode line separators raw inside single-quoted scalars, where YAML folds
+    # them into spaces; a double-quoted scalar escapes them. Control and format characters go the same way.
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+    return dumper.represent_str(text)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def spec_yaml(document: dict[str, Any]) -> str:

@@ -50,7 +50,7 @@ def test_endpoint_renders_gateway_endpoint_and_associations(render_yaml):
     assert endpoint["vpc_id"] == "${var.vpc_id}"
     assert endpoint["vpc_endpoint_type"] == '"Gateway"'
     # provider 6.x: `region`, not the deprecated `name`
-    assert endpoint["service_name"] == '"com.amazonaws.${data.aws_region.vpc_endpoint[0].region}.dynamodb"'
+    assert endpoint["service_name"] == '"com.amazonaws.${data.aws_region.current.region}.dynamodb"'
     assert endpoint["policy"] == "${data.aws_iam_policy_document.vpc_endpoint[0].json}"
     assert endpoint["tags"] == "${var.tags}"
 
@@ -78,7 +78,7 @@ def test_endpoint_policy_is_scoped_to_the_account_not_the_table(render_yaml):
     (condition,) = statement["condition"]
     assert unquote(condition["test"]) == "StringEquals"
     assert unquote(condition["variable"]) == "aws:PrincipalAccount"
-    assert condition["values"] == ["${data.aws_caller_identity.vpc_endpoint[0].account_id}"]
+    assert condition["values"] == ["${data.aws_caller_identity.current.account_id}"]
 
 
 def test_environments_carry_their_own_endpoint_values(render_yaml):
