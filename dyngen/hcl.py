@@ -182,6 +182,8 @@ def _single_line_runs(entries: list[tuple[str, list[str]]]) -> list[tuple[int, i
 
 def _columns(text: str) -> int:
     """Extended grapheme clusters in `text` (UAX #29, without Prepend), which is how hclwrite counts columns."""
+    if text.isascii() and "\r" not in text:  # every ASCII character but CR LF is a cluster of its own
+        return len(text)
     count, prev, emoji, ri_odd = 0, "", "", False
     for ch in text:
         kind = _grapheme_kind(ch)
