@@ -187,8 +187,8 @@ class EnvironmentRoot:
     default_tags: Mapping[str, str]
     backend: Mapping[str, Any]
     tfvars: tuple[tuple[str, Any], ...]
-    moved_from: str | None
-    moved_to: str | None
+    moved_from: str
+    moved_to: str
 
 
 def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
@@ -209,11 +209,9 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
     )
 
 
-def _moved(view: ModuleView, env: Environment) -> tuple[str | None, str | None]:
-    """An environment that changes who owns capacity keeps its table: state moves between the two addresses."""
-    names = [r.name for part in view.parts for r in part.context.get("resources", ())]
-    if len(names) != 2:
-        return None, None
+def _moved(view: ModuleView, env: Environment) -> tuple[str, str]:
+    """Every environment keeps its table when it switches autoscaling on or off: state moves from the other table
+    address to its own (a no-op where the other holds nothing)."""
     current, other = ("autoscaled", "this") if table.is_autoscaled(env.settings) else ("this", "autoscaled")
     return (f"module.table.aws_dynamodb_table.{other}[0]", f"module.table.aws_dynamodb_table.{current}[0]")
 

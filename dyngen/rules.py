@@ -12,6 +12,8 @@ from dyngen.loader import Document
 
 MAX_GLOBAL_INDEXES = 20
 MAX_LOCAL_INDEXES = 5
+ALARM_WINDOW_LIMIT = 86_400  # seconds; CloudWatch's limit on period x evaluation periods below an hourly period
+ALARM_WINDOW_LIMIT_HOURLY = 7 * 86_400
 TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 BACKUP_COLD_STORAGE_MINIMUM_DAYS = 90  # AWS Backup keeps a cold recovery point at least 90 days
 
@@ -52,10 +54,32 @@ def check(document: Document) -> Iterator[Problem]:
     checker = Checker(document)
     for rule in TABLE_RULES:
         yield from rule(checker)
-    for env in document.data["environments"]:
-        settings = model.resolve_settings(document.data, env)
+    resolved = {env: model.resolve_settings(document.data, env) for env in document.data["environments"]}
+    for env, settings in resolved.items():
         for env_rule in ENVIRONMENT_RULES:
             yield from env_rule(checker, env, settings)
+    yield from index_autoscaling_agrees(checker, resolved)
+
+
+def index_autoscaling_agrees(c: Checker, resolved: Mapping[str, Settings]) -> Iterator[Problem]:
+    """The module ignores index capacity in every autoscaled environment or in none (lifecycle takes literals)."""
+    if not c.data.get("global_secondary_indexes"):
+        return
+    autoscaled = {
+        env: bool((s.get("autoscaling") or {}).get("indexes"))
+        for env, s in resolved.items()
+        if s.get("billing_mode") == "PROVISIONED" and (s.get("autoscaling") or {}).get("enabled")
+    }
+    if len(set(autoscaled.values())) > 1:
+        first = next(iter(autoscaled))
+        for env, indexes in autoscaled.items():
+            if indexes != autoscaled[first]:
+                yield c.at_env(
+                    env, ("autoscaling", "indexes"),
+                    f"every autoscaled environment of a spec must agree on `autoscaling.indexes` (environment {first} "
+                    f"has {str(autoscaled[first]).lower()}, environment {env} has {str(indexes).lower()}): Terraform "
+                    "cannot ignore index capacity in some environments of one module and manage it in others",
+                )
 
 
 # --- the table's shape ---------------------------------------------------------------------------------------------
@@ -308,6 +332,29 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
             yield c.at_env(env, ("replicas", i, "kms_key_arn"), f"replica `{region}` sets a kms_key_arn but the table uses no customer-managed key (environment {env})")
     if replicas and not s.get("region"):
         yield c.at_env(env, ("replicas",), f"replicas need the table's `region` to be set (environment {env})")
+    if replicas and s.get("billing_mode") == "PROVISIONED":
+        # DynamoDB accepts replicas on a provisioned table only once its write capacity autoscales, and the scaling
+        # targets can only be registered after the table exists: the first apply would fail.
+        yield c.at_env(
+            env, ("replicas",),
+            f"replicas need billing_mode PAY_PER_REQUEST: DynamoDB refuses replicas of a provisioned table whose "
+            f"write capacity does not autoscale yet (environment {env})",
+            because=(("billing_mode",),),
+        )
+
+
+def alarm_window(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    alarms = s.get("alarms") or {}
+    period, periods = alarms.get("period_seconds"), alarms.get("evaluation_periods")
+    if not alarms.get("enabled") or period is None or periods is None:
+        return
+    limit = ALARM_WINDOW_LIMIT_HOURLY if period >= 3600 else ALARM_WINDOW_LIMIT
+    if period * periods > limit:
+        yield c.at_env(
+            env, ("alarms", "evaluation_periods"),
+            f"CloudWatch evaluates an alarm over at most {limit // 86400} day(s) with a period of {period} s: "
+            f"evaluation_periods may be at most {limit // period} (environment {env})",
+        )
 
 
 def backup_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
@@ -373,6 +420,7 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     recovery_settings,
     encryption_settings,
     replica_settings,
+    alarm_window,
     backup_settings,
     vpc_endpoint_settings,
     item_keys,

@@ -64,8 +64,8 @@ def variables(spec: Spec) -> list[Variable]:
 def context(spec: Spec) -> dict[str, Any]:
     return {
         "scalers": SCALERS,
-        "indexes": [i.name for i in sorted(spec.global_indexes, key=lambda i: i.name)]
-        if table.autoscales_indexes(spec) else [],
+        "indexes": table.autoscales_indexes(spec),
+        "index_names": table.index_names_expression(spec),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Output
+from dyngen.features import Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
@@ -27,7 +27,7 @@ def variables(spec: Spec) -> list[Variable]:
 
 
 def context(spec: Spec) -> dict[str, Any]:
-    return {"indexes": sorted(i.name for i in spec.global_indexes)}
+    return {"indexes": bool(spec.global_indexes), "index_names": table.index_names_expression(spec)}
 
 
 def outputs(spec: Spec) -> list[Output]:

@@ -99,6 +99,15 @@ def imports(spec: Spec) -> bool:
     return any_environment(spec, lambda s: s.get("import_from_s3") is not None)
 
 
+def index_names_expression(spec: Spec) -> str:
+    """The global indexes that per-index resources (autoscaling, contributor insights) follow. Where the table
+    ignores index changes they follow the indexes it really has, so that an index added to the spec but not yet
+    to the table gets no resources that would fail; elsewhere, the spec's."""
+    if autoscales_indexes(spec):
+        return "local.index_names"
+    return f"toset({hcl.encode(sorted(i.name for i in spec.global_indexes))})"
+
+
 def kms_key_arn_expression(spec: Spec) -> str | None:
     if created_key(spec):
         return "local.kms_key_arn"
@@ -300,11 +309,12 @@ def _without_nulls(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def resources(spec: Spec) -> tuple[TableResource, ...]:
-    """One table resource for an on-demand spec; two when any environment is PROVISIONED, so that an environment
-    can switch autoscaling on or off by moving state between stable addresses (README: "Why two table resources")."""
+    """The table resources, always counted so that the table's address is `this[0]` or `autoscaled[0]` whatever
+    the spec says: an environment that switches autoscaling on or off moves its state between two stable addresses
+    (README: "Why two table resources"). An on-demand spec needs only `this`."""
     ignore = ("import_table",) if imports(spec) else ()
     if not provisioned(spec):
-        return (TableResource("this", None, ignore),)
+        return (TableResource("this", "1", ignore),)
     owned = ("read_capacity", "write_capacity") + (("global_secondary_index",) if autoscales_indexes(spec) else ())
     return (
         TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore),
@@ -333,6 +343,8 @@ def context(spec: Spec) -> dict[str, Any]:
         "replicas": replicas(spec),
         "replica_keys": any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or [])),
         "imports": imports(spec),
+        "ignores_indexes": autoscales_indexes(spec),
+        "spec_index_names": hcl.encode(sorted(i.name for i in spec.global_indexes)),
     }
 
 

@@ -9,6 +9,9 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 resource "aws_dynamodb_table" "this" {
+  # Counted although there is one: the address stays this[0] when an environment later turns autoscaling on.
+  count = 1
+
   name                        = var.table_name
   billing_mode                = var.billing_mode
   hash_key                    = "event_id"
@@ -38,7 +41,7 @@ resource "aws_dynamodb_table" "this" {
 }
 
 locals {
-  table = aws_dynamodb_table.this
+  table = aws_dynamodb_table.this[0]
 }
 
 data "aws_iam_policy_document" "kms" {

@@ -3,6 +3,9 @@
 # User data replicated to three regions as a global table (seed 002, use case 2)
 
 resource "aws_dynamodb_table" "this" {
+  # Counted although there is one: the address stays this[0] when an environment later turns autoscaling on.
+  count = 1
+
   name                        = var.table_name
   billing_mode                = var.billing_mode
   hash_key                    = "userId"
@@ -41,5 +44,5 @@ resource "aws_dynamodb_table" "this" {
 }
 
 locals {
-  table = aws_dynamodb_table.this
+  table = aws_dynamodb_table.this[0]
 }

@@ -9,14 +9,13 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 resource "aws_dynamodb_table" "this" {
-  count = var.autoscaling_enabled ? 0 : 1
+  # Counted although there is one: the address stays this[0] when an environment later turns autoscaling on.
+  count = 1
 
   name                        = var.table_name
   billing_mode                = var.billing_mode
   hash_key                    = "user_id"
   range_key                   = "created_at"
-  read_capacity               = var.read_capacity
-  write_capacity              = var.write_capacity
   table_class                 = var.table_class
   deletion_protection_enabled = var.deletion_protection_enabled
   stream_enabled              = var.stream_enabled
@@ -47,8 +46,6 @@ resource "aws_dynamodb_table" "this" {
     hash_key        = "email"
     range_key       = "created_at"
     projection_type = "ALL"
-    read_capacity   = lookup(var.index_read_capacity, "email-index", null)
-    write_capacity  = lookup(var.index_write_capacity, "email-index", null)
   }
 
   global_secondary_index {
@@ -57,8 +54,6 @@ resource "aws_dynamodb_table" "this" {
     range_key          = "created_at"
     projection_type    = "INCLUDE"
     non_key_attributes = ["email"]
-    read_capacity      = lookup(var.index_read_capacity, "status-index", null)
-    write_capacity     = lookup(var.index_write_capacity, "status-index", null)
   }
 
   point_in_time_recovery {
@@ -82,90 +77,12 @@ resource "aws_dynamodb_table" "this" {
     prevent_destroy = false
   }
 
-  dynamic "replica" {
-    for_each = var.replicas
+  dynamic "on_demand_throughput" {
+    for_each = var.max_read_request_units == null && var.max_write_request_units == null ? [] : [1]
     content {
-      region_name            = replica.value.region_name
-      kms_key_arn            = replica.value.kms_key_arn
-      point_in_time_recovery = replica.value.point_in_time_recovery
-      propagate_tags         = replica.value.propagate_tags
+      max_read_request_units  = var.max_read_request_units
+      max_write_request_units = var.max_write_request_units
     }
-  }
-}
-
-resource "aws_dynamodb_table" "autoscaled" {
-  count = var.autoscaling_enabled ? 1 : 0
-
-  name                        = var.table_name
-  billing_mode                = var.billing_mode
-  hash_key                    = "user_id"
-  range_key                   = "created_at"
-  read_capacity               = var.read_capacity
-  write_capacity              = var.write_capacity
-  table_class                 = var.table_class
-  deletion_protection_enabled = var.deletion_protection_enabled
-  stream_enabled              = var.stream_enabled
-  stream_view_type            = var.stream_view_type
-
-  attribute {
-    name = "user_id"
-    type = "S"
-  }
-
-  attribute {
-    name = "created_at"
-    type = "S"
-  }
-
-  attribute {
-    name = "email"
-    type = "S"
-  }
-
-  attribute {
-    name = "status"
-    type = "S"
-  }
-
-  global_secondary_index {
-    name            = "email-index"
-    hash_key        = "email"
-    range_key       = "created_at"
-    projection_type = "ALL"
-    read_capacity   = lookup(var.index_read_capacity, "email-index", null)
-    write_capacity  = lookup(var.index_write_capacity, "email-index", null)
-  }
-
-  global_secondary_index {
-    name               = "status-index"
-    hash_key           = "status"
-    range_key          = "created_at"
-    projection_type    = "INCLUDE"
-    non_key_attributes = ["email"]
-    read_capacity      = lookup(var.index_read_capacity, "status-index", null)
-    write_capacity     = lookup(var.index_write_capacity, "status-index", null)
-  }
-
-  point_in_time_recovery {
-    enabled                 = var.point_in_time_recovery_enabled
-    recovery_period_in_days = var.point_in_time_recovery_enabled ? var.point_in_time_recovery_period_days : null
-  }
-
-  server_side_encryption {
-    enabled     = var.server_side_encryption_enabled
-    kms_key_arn = local.kms_key_arn
-  }
-
-  ttl {
-    enabled        = var.ttl_enabled
-    attribute_name = var.ttl_enabled ? var.ttl_attribute_name : null
-  }
-
-  tags = var.tags
-
-  lifecycle {
-    prevent_destroy = false
-    ignore_changes  = [read_capacity, write_capacity, global_secondary_index]
   }
 
   dynamic "replica" {
@@ -180,8 +97,7 @@ resource "aws_dynamodb_table" "autoscaled" {
 }
 
 locals {
-  # Exactly one of the two exists in each environment: see README, "Why two table resources".
-  table = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
+  table = aws_dynamodb_table.this[0]
 }
 
 data "aws_iam_policy_document" "kms" {
@@ -244,130 +160,6 @@ resource "aws_kms_alias" "this" {
 
 locals {
   kms_key_arn = one(aws_kms_key.this[*].arn)
-}
-
-resource "aws_appautoscaling_target" "table_read" {
-  count = var.autoscaling_enabled ? 1 : 0
-
-  service_namespace  = "dynamodb"
-  resource_id        = "table/${local.table.name}"
-  scalable_dimension = "dynamodb:table:ReadCapacityUnits"
-  min_capacity       = var.autoscaling_read_min_capacity
-  max_capacity       = var.autoscaling_read_max_capacity
-  tags               = var.tags
-}
-
-resource "aws_appautoscaling_policy" "table_read" {
-  count = var.autoscaling_enabled ? 1 : 0
-
-  name               = "DynamoDBReadCapacityUtilization:${aws_appautoscaling_target.table_read[0].resource_id}"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.table_read[0].service_namespace
-  resource_id        = aws_appautoscaling_target.table_read[0].resource_id
-  scalable_dimension = aws_appautoscaling_target.table_read[0].scalable_dimension
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.autoscaling_read_target_utilization
-    scale_in_cooldown  = var.autoscaling_scale_in_cooldown
-    scale_out_cooldown = var.autoscaling_scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "DynamoDBReadCapacityUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_target" "index_read" {
-  for_each = var.autoscaling_enabled ? toset(["email-index", "status-index"]) : toset([])
-
-  service_namespace  = "dynamodb"
-  resource_id        = "table/${local.table.name}/index/${each.key}"
-  scalable_dimension = "dynamodb:index:ReadCapacityUnits"
-  min_capacity       = var.autoscaling_read_min_capacity
-  max_capacity       = var.autoscaling_read_max_capacity
-  tags               = var.tags
-}
-
-resource "aws_appautoscaling_policy" "index_read" {
-  for_each = aws_appautoscaling_target.index_read
-
-  name               = "DynamoDBReadCapacityUtilization:${each.value.resource_id}"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = each.value.service_namespace
-  resource_id        = each.value.resource_id
-  scalable_dimension = each.value.scalable_dimension
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.autoscaling_read_target_utilization
-    scale_in_cooldown  = var.autoscaling_scale_in_cooldown
-    scale_out_cooldown = var.autoscaling_scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "DynamoDBReadCapacityUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_target" "table_write" {
-  count = var.autoscaling_enabled ? 1 : 0
-
-  service_namespace  = "dynamodb"
-  resource_id        = "table/${local.table.name}"
-  scalable_dimension = "dynamodb:table:WriteCapacityUnits"
-  min_capacity       = var.autoscaling_write_min_capacity
-  max_capacity       = var.autoscaling_write_max_capacity
-  tags               = var.tags
-}
-
-resource "aws_appautoscaling_policy" "table_write" {
-  count = var.autoscaling_enabled ? 1 : 0
-
-  name               = "DynamoDBWriteCapacityUtilization:${aws_appautoscaling_target.table_write[0].resource_id}"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.table_write[0].service_namespace
-  resource_id        = aws_appautoscaling_target.table_write[0].resource_id
-  scalable_dimension = aws_appautoscaling_target.table_write[0].scalable_dimension
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.autoscaling_write_target_utilization
-    scale_in_cooldown  = var.autoscaling_scale_in_cooldown
-    scale_out_cooldown = var.autoscaling_scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "DynamoDBWriteCapacityUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_target" "index_write" {
-  for_each = var.autoscaling_enabled ? toset(["email-index", "status-index"]) : toset([])
-
-  service_namespace  = "dynamodb"
-  resource_id        = "table/${local.table.name}/index/${each.key}"
-  scalable_dimension = "dynamodb:index:WriteCapacityUnits"
-  min_capacity       = var.autoscaling_write_min_capacity
-  max_capacity       = var.autoscaling_write_max_capacity
-  tags               = var.tags
-}
-
-resource "aws_appautoscaling_policy" "index_write" {
-  for_each = aws_appautoscaling_target.index_write
-
-  name               = "DynamoDBWriteCapacityUtilization:${each.value.resource_id}"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = each.value.service_namespace
-  resource_id        = each.value.resource_id
-  scalable_dimension = each.value.scalable_dimension
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.autoscaling_write_target_utilization
-    scale_in_cooldown  = var.autoscaling_scale_in_cooldown
-    scale_out_cooldown = var.autoscaling_scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "DynamoDBWriteCapacityUtilization"
-    }
-  }
 }
 
 resource "aws_dynamodb_contributor_insights" "table" {
@@ -530,26 +322,6 @@ resource "aws_cloudwatch_metric_alarm" "system_errors" {
   tags            = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "account_user_errors" {
-  count = var.alarms_enabled && var.alarm_user_errors_threshold != null ? 1 : 0
-
-  alarm_name          = "${var.table_name}-account-user-errors"
-  alarm_description   = "Account-level alarm: ${var.alarm_user_errors_threshold} or more DynamoDB requests failed with HTTP 400 (UserErrors) in one period in this account and region. CloudWatch publishes UserErrors without a TableName dimension, so this alarm cannot be attributed to table ${var.table_name}."
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = var.alarm_user_errors_threshold
-  evaluation_periods  = var.alarm_evaluation_periods
-  treat_missing_data  = "notBreaching"
-  namespace           = "AWS/DynamoDB"
-  metric_name         = "UserErrors"
-  statistic           = "Sum"
-  period              = var.alarm_period_seconds
-
-  actions_enabled = true
-  alarm_actions   = local.alarm_actions
-  ok_actions      = local.alarm_actions
-  tags            = var.tags
-}
-
 resource "aws_cloudwatch_metric_alarm" "successful_request_latency" {
   for_each = var.alarms_enabled && var.alarm_latency_threshold_ms != null ? toset(["GetItem", "Query", "PutItem"]) : toset([])
 
@@ -567,120 +339,6 @@ resource "aws_cloudwatch_metric_alarm" "successful_request_latency" {
   dimensions = {
     TableName = local.table.name
     Operation = each.key
-  }
-
-  actions_enabled = true
-  alarm_actions   = local.alarm_actions
-  ok_actions      = local.alarm_actions
-  tags            = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "consumed_read_capacity" {
-  count = var.alarms_enabled && var.alarm_consumed_capacity_threshold_percent != null && var.billing_mode == "PROVISIONED" ? 1 : 0
-
-  alarm_name          = "${var.table_name}-consumed-read-capacity"
-  alarm_description   = "Table ${var.table_name} consumed more than ${var.alarm_consumed_capacity_threshold_percent}% of its provisioned read capacity over one period."
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alarm_consumed_capacity_threshold_percent
-  evaluation_periods  = var.alarm_evaluation_periods
-  treat_missing_data  = "notBreaching"
-
-  metric_query {
-    id          = "consumed"
-    label       = "ConsumedReadCapacityUnits"
-    return_data = false
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ConsumedReadCapacityUnits"
-      stat        = "Sum"
-      period      = var.alarm_period_seconds
-
-      dimensions = {
-        TableName = local.table.name
-      }
-    }
-  }
-
-  metric_query {
-    id          = "provisioned"
-    label       = "ProvisionedReadCapacityUnits"
-    return_data = false
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ProvisionedReadCapacityUnits"
-      stat        = "Average"
-      period      = var.alarm_period_seconds
-
-      dimensions = {
-        TableName = local.table.name
-      }
-    }
-  }
-
-  metric_query {
-    id          = "utilization"
-    label       = "Consumed read capacity, percent of provisioned"
-    expression  = "100 * (consumed / PERIOD(consumed)) / provisioned"
-    return_data = true
-  }
-
-  actions_enabled = true
-  alarm_actions   = local.alarm_actions
-  ok_actions      = local.alarm_actions
-  tags            = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "consumed_write_capacity" {
-  count = var.alarms_enabled && var.alarm_consumed_capacity_threshold_percent != null && var.billing_mode == "PROVISIONED" ? 1 : 0
-
-  alarm_name          = "${var.table_name}-consumed-write-capacity"
-  alarm_description   = "Table ${var.table_name} consumed more than ${var.alarm_consumed_capacity_threshold_percent}% of its provisioned write capacity over one period."
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alarm_consumed_capacity_threshold_percent
-  evaluation_periods  = var.alarm_evaluation_periods
-  treat_missing_data  = "notBreaching"
-
-  metric_query {
-    id          = "consumed"
-    label       = "ConsumedWriteCapacityUnits"
-    return_data = false
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ConsumedWriteCapacityUnits"
-      stat        = "Sum"
-      period      = var.alarm_period_seconds
-
-      dimensions = {
-        TableName = local.table.name
-      }
-    }
-  }
-
-  metric_query {
-    id          = "provisioned"
-    label       = "ProvisionedWriteCapacityUnits"
-    return_data = false
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ProvisionedWriteCapacityUnits"
-      stat        = "Average"
-      period      = var.alarm_period_seconds
-
-      dimensions = {
-        TableName = local.table.name
-      }
-    }
-  }
-
-  metric_query {
-    id          = "utilization"
-    label       = "Consumed write capacity, percent of provisioned"
-    expression  = "100 * (consumed / PERIOD(consumed)) / provisioned"
-    return_data = true
   }
 
   actions_enabled = true

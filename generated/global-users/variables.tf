@@ -20,50 +20,25 @@ variable "billing_mode" {
   }
 }
 
-variable "autoscaling_enabled" {
-  description = "Let Application Auto Scaling own the provisioned capacity (moves the table between the module's two table resources; see README)."
-  type        = bool
-}
-
-variable "read_capacity" {
-  description = "Provisioned read capacity units; with autoscaling, only the capacity the table is created with."
+variable "max_read_request_units" {
+  description = "Most read request units per second an on-demand table may consume; null for no limit."
   type        = number
   default     = null
 
   validation {
-    condition     = var.read_capacity == null ? true : var.read_capacity >= 1
-    error_message = "read_capacity must be at least 1."
+    condition     = var.max_read_request_units == null ? true : var.max_read_request_units >= 1
+    error_message = "max_read_request_units must be at least 1."
   }
 }
 
-variable "write_capacity" {
-  description = "Provisioned write capacity units; with autoscaling, only the capacity the table is created with."
+variable "max_write_request_units" {
+  description = "Most write request units per second an on-demand table may consume; null for no limit."
   type        = number
   default     = null
 
   validation {
-    condition     = var.write_capacity == null ? true : var.write_capacity >= 1
-    error_message = "write_capacity must be at least 1."
-  }
-}
-
-variable "index_read_capacity" {
-  description = "Provisioned read capacity of each global secondary index, by index name."
-  type        = map(number)
-
-  validation {
-    condition     = alltrue([for v in values(var.index_read_capacity) : v >= 1])
-    error_message = "index_read_capacity must be at least 1."
-  }
-}
-
-variable "index_write_capacity" {
-  description = "Provisioned write capacity of each global secondary index, by index name."
-  type        = map(number)
-
-  validation {
-    condition     = alltrue([for v in values(var.index_write_capacity) : v >= 1])
-    error_message = "index_write_capacity must be at least 1."
+    condition     = var.max_write_request_units == null ? true : var.max_write_request_units >= 1
+    error_message = "max_write_request_units must be at least 1."
   }
 }
 
@@ -166,94 +141,6 @@ variable "kms_key_rotation" {
   type        = bool
 }
 
-variable "autoscaling_read_min_capacity" {
-  description = "Lowest read capacity autoscaling may set."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_read_min_capacity == null ? true : var.autoscaling_read_min_capacity >= 1
-    error_message = "autoscaling_read_min_capacity must be at least 1."
-  }
-}
-
-variable "autoscaling_read_max_capacity" {
-  description = "Highest read capacity autoscaling may set."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_read_max_capacity == null ? true : var.autoscaling_read_max_capacity >= 1
-    error_message = "autoscaling_read_max_capacity must be at least 1."
-  }
-}
-
-variable "autoscaling_read_target_utilization" {
-  description = "Percentage of provisioned read capacity that autoscaling aims to consume."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_read_target_utilization == null ? true : var.autoscaling_read_target_utilization >= 20 && var.autoscaling_read_target_utilization <= 90
-    error_message = "autoscaling_read_target_utilization must be between 20 and 90."
-  }
-}
-
-variable "autoscaling_write_min_capacity" {
-  description = "Lowest write capacity autoscaling may set."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_write_min_capacity == null ? true : var.autoscaling_write_min_capacity >= 1
-    error_message = "autoscaling_write_min_capacity must be at least 1."
-  }
-}
-
-variable "autoscaling_write_max_capacity" {
-  description = "Highest write capacity autoscaling may set."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_write_max_capacity == null ? true : var.autoscaling_write_max_capacity >= 1
-    error_message = "autoscaling_write_max_capacity must be at least 1."
-  }
-}
-
-variable "autoscaling_write_target_utilization" {
-  description = "Percentage of provisioned write capacity that autoscaling aims to consume."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_write_target_utilization == null ? true : var.autoscaling_write_target_utilization >= 20 && var.autoscaling_write_target_utilization <= 90
-    error_message = "autoscaling_write_target_utilization must be between 20 and 90."
-  }
-}
-
-variable "autoscaling_scale_in_cooldown" {
-  description = "Seconds between two scale-in activities."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_scale_in_cooldown == null ? true : var.autoscaling_scale_in_cooldown >= 0 && var.autoscaling_scale_in_cooldown <= 3600
-    error_message = "autoscaling_scale_in_cooldown must be between 0 and 3600."
-  }
-}
-
-variable "autoscaling_scale_out_cooldown" {
-  description = "Seconds between two scale-out activities."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.autoscaling_scale_out_cooldown == null ? true : var.autoscaling_scale_out_cooldown >= 0 && var.autoscaling_scale_out_cooldown <= 3600
-    error_message = "autoscaling_scale_out_cooldown must be between 0 and 3600."
-  }
-}
-
 variable "contributor_insights_enabled" {
   description = "Turn on CloudWatch Contributor Insights for the table and each global secondary index."
   type        = bool
@@ -308,17 +195,6 @@ variable "alarm_system_errors_threshold" {
   }
 }
 
-variable "alarm_user_errors_threshold" {
-  description = "User errors per period in the whole account and region (UserErrors has no table dimension) that raise the alarm; null: no alarm."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.alarm_user_errors_threshold == null ? true : var.alarm_user_errors_threshold >= 1
-    error_message = "alarm_user_errors_threshold must be at least 1."
-  }
-}
-
 variable "alarm_latency_threshold_ms" {
   description = "Average successful-request latency in milliseconds (GetItem, Query, PutItem) that raises an alarm; null: no alarm."
   type        = number
@@ -327,17 +203,6 @@ variable "alarm_latency_threshold_ms" {
   validation {
     condition     = var.alarm_latency_threshold_ms == null ? true : var.alarm_latency_threshold_ms >= 1
     error_message = "alarm_latency_threshold_ms must be at least 1."
-  }
-}
-
-variable "alarm_consumed_capacity_threshold_percent" {
-  description = "Consumed capacity in percent of provisioned capacity that raises an alarm (PROVISIONED only); null: no alarm."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.alarm_consumed_capacity_threshold_percent == null ? true : var.alarm_consumed_capacity_threshold_percent >= 1 && var.alarm_consumed_capacity_threshold_percent <= 100
-    error_message = "alarm_consumed_capacity_threshold_percent must be between 1 and 100."
   }
 }
 
@@ -367,8 +232,8 @@ variable "alarm_period_seconds" {
   type        = number
 
   validation {
-    condition     = contains([10, 30, 60, 300, 900, 3600], var.alarm_period_seconds)
-    error_message = "alarm_period_seconds must be one of 10, 30, 60, 300, 900, 3600."
+    condition     = contains([60, 300, 900, 3600], var.alarm_period_seconds)
+    error_message = "alarm_period_seconds must be one of 60, 300, 900, 3600."
   }
 }
 

@@ -253,26 +253,6 @@ resource "aws_cloudwatch_metric_alarm" "system_errors" {
   tags            = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "account_user_errors" {
-  count = var.alarms_enabled && var.alarm_user_errors_threshold != null ? 1 : 0
-
-  alarm_name          = "${var.table_name}-account-user-errors"
-  alarm_description   = "Account-level alarm: ${var.alarm_user_errors_threshold} or more DynamoDB requests failed with HTTP 400 (UserErrors) in one period in this account and region. CloudWatch publishes UserErrors without a TableName dimension, so this alarm cannot be attributed to table ${var.table_name}."
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = var.alarm_user_errors_threshold
-  evaluation_periods  = var.alarm_evaluation_periods
-  treat_missing_data  = "notBreaching"
-  namespace           = "AWS/DynamoDB"
-  metric_name         = "UserErrors"
-  statistic           = "Sum"
-  period              = var.alarm_period_seconds
-
-  actions_enabled = true
-  alarm_actions   = local.alarm_actions
-  ok_actions      = local.alarm_actions
-  tags            = var.tags
-}
-
 resource "aws_cloudwatch_metric_alarm" "successful_request_latency" {
   for_each = var.alarms_enabled && var.alarm_latency_threshold_ms != null ? toset(["GetItem", "Query", "PutItem"]) : toset([])
 

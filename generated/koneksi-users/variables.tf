@@ -252,17 +252,6 @@ variable "alarm_system_errors_threshold" {
   }
 }
 
-variable "alarm_user_errors_threshold" {
-  description = "User errors per period in the whole account and region (UserErrors has no table dimension) that raise the alarm; null: no alarm."
-  type        = number
-  default     = null
-
-  validation {
-    condition     = var.alarm_user_errors_threshold == null ? true : var.alarm_user_errors_threshold >= 1
-    error_message = "alarm_user_errors_threshold must be at least 1."
-  }
-}
-
 variable "alarm_latency_threshold_ms" {
   description = "Average successful-request latency in milliseconds (GetItem, Query, PutItem) that raises an alarm; null: no alarm."
   type        = number
@@ -300,8 +289,8 @@ variable "alarm_period_seconds" {
   type        = number
 
   validation {
-    condition     = contains([10, 30, 60, 300, 900, 3600], var.alarm_period_seconds)
-    error_message = "alarm_period_seconds must be one of 10, 30, 60, 300, 900, 3600."
+    condition     = contains([60, 300, 900, 3600], var.alarm_period_seconds)
+    error_message = "alarm_period_seconds must be one of 60, 300, 900, 3600."
   }
 }
 

@@ -159,7 +159,15 @@ resource "aws_dynamodb_table" "autoscaled" {
 
 locals {
   # Exactly one of the two exists in each environment: see README, "Why two table resources".
-  table = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
+  table       = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
+  index_names = toset([for index in local.table.global_secondary_index : index.name])
+}
+
+check "indexes_match_the_spec" {
+  assert {
+    condition     = local.index_names == toset(["email-index", "source-index"])
+    error_message = "The table's global secondary indexes differ from the spec's. Where indexes autoscale, Terraform ignores index changes: the module README says how to add or remove an index."
+  }
 }
 
 data "aws_iam_policy_document" "kms" {
@@ -256,7 +264,7 @@ resource "aws_appautoscaling_policy" "table_read" {
 }
 
 resource "aws_appautoscaling_target" "index_read" {
-  for_each = var.autoscaling_enabled ? toset(["email-index", "source-index"]) : toset([])
+  for_each = var.autoscaling_enabled ? local.index_names : toset([])
 
   service_namespace  = "dynamodb"
   resource_id        = "table/${local.table.name}/index/${each.key}"
@@ -318,7 +326,7 @@ resource "aws_appautoscaling_policy" "table_write" {
 }
 
 resource "aws_appautoscaling_target" "index_write" {
-  for_each = var.autoscaling_enabled ? toset(["email-index", "source-index"]) : toset([])
+  for_each = var.autoscaling_enabled ? local.index_names : toset([])
 
   service_namespace  = "dynamodb"
   resource_id        = "table/${local.table.name}/index/${each.key}"
@@ -488,26 +496,6 @@ resource "aws_cloudwatch_metric_alarm" "system_errors" {
     expression  = "SUM(FILL(METRICS(), 0))"
     return_data = true
   }
-
-  actions_enabled = true
-  alarm_actions   = local.alarm_actions
-  ok_actions      = local.alarm_actions
-  tags            = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "account_user_errors" {
-  count = var.alarms_enabled && var.alarm_user_errors_threshold != null ? 1 : 0
-
-  alarm_name          = "${var.table_name}-account-user-errors"
-  alarm_description   = "Account-level alarm: ${var.alarm_user_errors_threshold} or more DynamoDB requests failed with HTTP 400 (UserErrors) in one period in this account and region. CloudWatch publishes UserErrors without a TableName dimension, so this alarm cannot be attributed to table ${var.table_name}."
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = var.alarm_user_errors_threshold
-  evaluation_periods  = var.alarm_evaluation_periods
-  treat_missing_data  = "notBreaching"
-  namespace           = "AWS/DynamoDB"
-  metric_name         = "UserErrors"
-  statistic           = "Sum"
-  period              = var.alarm_period_seconds
 
   actions_enabled = true
   alarm_actions   = local.alarm_actions

@@ -48,7 +48,6 @@ output "alarm_arns" {
     { for a in aws_cloudwatch_metric_alarm.table_write_throttle_events : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.index_write_throttle_events : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.system_errors : a.alarm_name => a.arn },
-    { for a in aws_cloudwatch_metric_alarm.account_user_errors : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.successful_request_latency : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.consumed_read_capacity : a.alarm_name => a.arn },
     { for a in aws_cloudwatch_metric_alarm.consumed_write_capacity : a.alarm_name => a.arn },

@@ -316,8 +316,8 @@ variable "alarm_period_seconds" {
   type        = number
 
   validation {
-    condition     = contains([10, 30, 60, 300, 900, 3600], var.alarm_period_seconds)
-    error_message = "alarm_period_seconds must be one of 10, 30, 60, 300, 900, 3600."
+    condition     = contains([60, 300, 900, 3600], var.alarm_period_seconds)
+    error_message = "alarm_period_seconds must be one of 60, 300, 900, 3600."
   }
 }
 

@@ -3,6 +3,9 @@
 # Single-table data of a serverless application with unpredictable traffic (seed 002, use case 1)
 
 resource "aws_dynamodb_table" "this" {
+  # Counted although there is one: the address stays this[0] when an environment later turns autoscaling on.
+  count = 1
+
   name                        = var.table_name
   billing_mode                = var.billing_mode
   hash_key                    = "pk"
@@ -51,5 +54,5 @@ resource "aws_dynamodb_table" "this" {
 }
 
 locals {
-  table = aws_dynamodb_table.this
+  table = aws_dynamodb_table.this[0]
 }

@@ -119,7 +119,15 @@ resource "aws_dynamodb_table" "autoscaled" {
 
 locals {
   # Exactly one of the two exists in each environment: see README, "Why two table resources".
-  table = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
+  table       = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
+  index_names = toset([for index in local.table.global_secondary_index : index.name])
+}
+
+check "indexes_match_the_spec" {
+  assert {
+    condition     = local.index_names == toset(["LastActivityIndex"])
+    error_message = "The table's global secondary indexes differ from the spec's. Where indexes autoscale, Terraform ignores index changes: the module README says how to add or remove an index."
+  }
 }
 
 resource "aws_appautoscaling_target" "table_read" {
@@ -154,7 +162,7 @@ resource "aws_appautoscaling_policy" "table_read" {
 }
 
 resource "aws_appautoscaling_target" "index_read" {
-  for_each = var.autoscaling_enabled ? toset(["LastActivityIndex"]) : toset([])
+  for_each = var.autoscaling_enabled ? local.index_names : toset([])
 
   service_namespace  = "dynamodb"
   resource_id        = "table/${local.table.name}/index/${each.key}"
@@ -216,7 +224,7 @@ resource "aws_appautoscaling_policy" "table_write" {
 }
 
 resource "aws_appautoscaling_target" "index_write" {
-  for_each = var.autoscaling_enabled ? toset(["LastActivityIndex"]) : toset([])
+  for_each = var.autoscaling_enabled ? local.index_names : toset([])
 
   service_namespace  = "dynamodb"
   resource_id        = "table/${local.table.name}/index/${each.key}"

@@ -17,7 +17,7 @@ TOOLS = REPO.parent / "shared" / "tools"
 CLEAN = {"hcl-check": " 0 parse errors, 0 unformatted", "tf-schema-check": " 0 problems"}
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:oncall"
 
-# dev: alarms off; staging: on demand, no topic; prod: provisioned, replicated, no UserErrors alarm, 60 s periods.
+# dev: alarms off; staging: on demand, replicated, no topic; prod: provisioned, no UserErrors alarm, 60 s periods.
 ALARMS = f"""
 version: 1
 name: orders
@@ -40,18 +40,19 @@ settings:
   alarms:
     enabled: true
     sns_topic_arn: "{TOPIC}"
+    user_errors_threshold: 50
 environments:
   dev:
     alarms: {{enabled: false}}
   staging:
     alarms: {{sns_topic_arn: null}}
+    replicas:
+      - region_name: us-east-1
+      - region_name: ap-southeast-2
   prod:
     billing_mode: PROVISIONED
     read_capacity: 10
     write_capacity: 10
-    replicas:
-      - region_name: us-east-1
-      - region_name: ap-southeast-2
     alarms:
       user_errors_threshold: null
       period_seconds: 60
@@ -151,8 +152,7 @@ def test_user_errors_is_an_account_level_alarm_without_dimensions(render_yaml) -
 
 
 def test_user_errors_alarm_is_left_out_when_no_environment_sets_its_threshold(render_yaml) -> None:
-    off = "alarms:\n    enabled: true\n    user_errors_threshold: null"
-    files = render_yaml(ALARMS.replace("alarms:\n    enabled: true", off))
+    files = render_yaml(ALARMS.replace("    user_errors_threshold: 50\n", ""))
     assert "account_user_errors" not in _alarms(files)
     assert 'variable "alarm_user_errors_threshold"' not in files["orders/variables.tf"]
 
@@ -213,7 +213,7 @@ def test_environments_set_their_values_and_leave_out_what_they_do_not_use(render
     assert prod["alarm_system_errors_threshold"] == 5
     assert prod["alarm_latency_threshold_ms"] == 100
     assert prod["alarm_consumed_capacity_threshold_percent"] == 80
-    assert prod["alarm_replication_latency_threshold_ms"] == 60000
+    assert _tfvars(files, "staging")["alarm_replication_latency_threshold_ms"] == 60000
     assert "alarm_user_errors_threshold" not in prod  # null: that alarm is off in prod
     assert (prod["alarm_period_seconds"], prod["alarm_evaluation_periods"]) == (60, 3)
 
@@ -221,9 +221,9 @@ def test_environments_set_their_values_and_leave_out_what_they_do_not_use(render
     assert staging["alarms_enabled"] is True
     assert "alarm_sns_topic_arn" not in staging
     assert staging["alarm_user_errors_threshold"] == 50
-    # on demand and not replicated: the capacity and replication alarms are off there
+    # on demand: the capacity alarms are off there; prod is not replicated: no replication alarm there
     assert "alarm_consumed_capacity_threshold_percent" not in staging
-    assert "alarm_replication_latency_threshold_ms" not in staging
+    assert "alarm_replication_latency_threshold_ms" not in prod
 
     dev = _tfvars(files, "dev")
     assert dev["alarms_enabled"] is False
@@ -245,7 +245,7 @@ def test_variables_carry_the_schema_rules(render_yaml) -> None:
     assert sns.startswith("${var.alarm_sns_topic_arn == null ? true : can(regex(")
     percent = variables["alarm_consumed_capacity_threshold_percent"]["validation"][0]["condition"]
     assert ">= 1" in percent and "<= 100" in percent
-    assert "[10, 30, 60, 300, 900, 3600]" in variables["alarm_period_seconds"]["validation"][0]["condition"]
+    assert "[60, 300, 900, 3600]" in variables["alarm_period_seconds"]["validation"][0]["condition"]
     assert "default" not in variables["alarm_period_seconds"]
 
 
@@ -262,7 +262,8 @@ def test_alarm_arns_output_maps_every_alarm(render_yaml) -> None:
 
 def test_on_demand_spec_without_replicas_renders_no_capacity_or_replication_alarm(render_yaml) -> None:
     on_demand = "    alarms:\n      user_errors_threshold: null"
-    files = render_yaml(ALARMS.split("    billing_mode: PROVISIONED")[0] + on_demand)
+    without_replicas = ALARMS.replace("    replicas:\n      - region_name: us-east-1\n      - region_name: ap-southeast-2\n", "")
+    files = render_yaml(without_replicas.split("    billing_mode: PROVISIONED")[0] + on_demand)
     found = _alarms(files)
     assert not {"consumed_read_capacity", "consumed_write_capacity", "replication_latency"} & set(found)
     assert "alarm_consumed_capacity_threshold_percent" not in files["orders/variables.tf"]

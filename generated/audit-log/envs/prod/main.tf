@@ -31,3 +31,10 @@ module "table" {
   backup_delete_after_days           = var.backup_delete_after_days
   backup_cold_storage_after_days     = var.backup_cold_storage_after_days
 }
+
+# Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps
+# the table (no destroy and create) when this environment switches autoscaling on or off.
+moved {
+  from = module.table.aws_dynamodb_table.autoscaled[0]
+  to   = module.table.aws_dynamodb_table.this[0]
+}

@@ -25,3 +25,10 @@ module "table" {
   replicas                       = var.replicas
   tags                           = var.tags
 }
+
+# Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps
+# the table (no destroy and create) when this environment switches autoscaling on or off.
+moved {
+  from = module.table.aws_dynamodb_table.autoscaled[0]
+  to   = module.table.aws_dynamodb_table.this[0]
+}

@@ -3,9 +3,6 @@
 region                         = "ap-northeast-2"
 table_name                     = "global-app-dev-users"
 billing_mode                   = "PAY_PER_REQUEST"
-autoscaling_enabled            = false
-index_read_capacity            = {}
-index_write_capacity           = {}
 table_class                    = "STANDARD"
 deletion_protection_enabled    = false
 stream_enabled                 = true

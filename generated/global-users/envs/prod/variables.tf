@@ -15,31 +15,16 @@ variable "billing_mode" {
   type        = string
 }
 
-variable "autoscaling_enabled" {
-  description = "Let Application Auto Scaling own the provisioned capacity (moves the table between the module's two table resources; see README)."
-  type        = bool
-}
-
-variable "read_capacity" {
-  description = "Provisioned read capacity units; with autoscaling, only the capacity the table is created with."
+variable "max_read_request_units" {
+  description = "Most read request units per second an on-demand table may consume; null for no limit."
   type        = number
   default     = null
 }
 
-variable "write_capacity" {
-  description = "Provisioned write capacity units; with autoscaling, only the capacity the table is created with."
+variable "max_write_request_units" {
+  description = "Most write request units per second an on-demand table may consume; null for no limit."
   type        = number
   default     = null
-}
-
-variable "index_read_capacity" {
-  description = "Provisioned read capacity of each global secondary index, by index name."
-  type        = map(number)
-}
-
-variable "index_write_capacity" {
-  description = "Provisioned write capacity of each global secondary index, by index name."
-  type        = map(number)
 }
 
 variable "table_class" {
@@ -121,54 +106,6 @@ variable "kms_key_rotation" {
   type        = bool
 }
 
-variable "autoscaling_read_min_capacity" {
-  description = "Lowest read capacity autoscaling may set."
-  type        = number
-  default     = null
-}
-
-variable "autoscaling_read_max_capacity" {
-  description = "Highest read capacity autoscaling may set."
-  type        = number
-  default     = null
-}
-
-variable "autoscaling_read_target_utilization" {
-  description = "Percentage of provisioned read capacity that autoscaling aims to consume."
-  type        = number
-  default     = null
-}
-
-variable "autoscaling_write_min_capacity" {
-  description = "Lowest write capacity autoscaling may set."
-  type        = number
-  default     = null
-}
-
-variable "autoscaling_write_max_capacity" {
-  description = "Highest write capacity autoscaling may set."
-  type        = number
-  default     = null
-}
-
-variable "autoscaling_write_target_utilization" {
-  description = "Percentage of provisioned write capacity that autoscaling aims to consume."
-  type        = number
-  default     = null
-}
-
-variable "autoscaling_scale_in_cooldown" {
-  description = "Seconds between two scale-in activities."
-  type        = number
-  default     = null
-}
-
-variable "autoscaling_scale_out_cooldown" {
-  description = "Seconds between two scale-out activities."
-  type        = number
-  default     = null
-}
-
 variable "contributor_insights_enabled" {
   description = "Turn on CloudWatch Contributor Insights for the table and each global secondary index."
   type        = bool
@@ -203,20 +140,8 @@ variable "alarm_system_errors_threshold" {
   default     = null
 }
 
-variable "alarm_user_errors_threshold" {
-  description = "User errors per period in the whole account and region (UserErrors has no table dimension) that raise the alarm; null: no alarm."
-  type        = number
-  default     = null
-}
-
 variable "alarm_latency_threshold_ms" {
   description = "Average successful-request latency in milliseconds (GetItem, Query, PutItem) that raises an alarm; null: no alarm."
-  type        = number
-  default     = null
-}
-
-variable "alarm_consumed_capacity_threshold_percent" {
-  description = "Consumed capacity in percent of provisioned capacity that raises an alarm (PROVISIONED only); null: no alarm."
   type        = number
   default     = null
 }

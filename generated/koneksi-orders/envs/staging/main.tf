@@ -39,7 +39,6 @@ module "table" {
   alarm_read_throttle_threshold             = var.alarm_read_throttle_threshold
   alarm_write_throttle_threshold            = var.alarm_write_throttle_threshold
   alarm_system_errors_threshold             = var.alarm_system_errors_threshold
-  alarm_user_errors_threshold               = var.alarm_user_errors_threshold
   alarm_latency_threshold_ms                = var.alarm_latency_threshold_ms
   alarm_consumed_capacity_threshold_percent = var.alarm_consumed_capacity_threshold_percent
   alarm_evaluation_periods                  = var.alarm_evaluation_periods
@@ -47,8 +46,8 @@ module "table" {
   dashboard_enabled                         = var.dashboard_enabled
 }
 
-# Whether autoscaling owns the capacity decides which of the module's two table resources holds the table;
-# this keeps the table (no destroy and create) when this environment switches autoscaling on or off.
+# Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps
+# the table (no destroy and create) when this environment switches autoscaling on or off.
 moved {
   from = module.table.aws_dynamodb_table.autoscaled[0]
   to   = module.table.aws_dynamodb_table.this[0]

@@ -29,7 +29,6 @@ alarm_sns_topic_arn                       = "arn:aws:sns:ap-southeast-1:12345678
 alarm_read_throttle_threshold             = 1
 alarm_write_throttle_threshold            = 1
 alarm_system_errors_threshold             = 5
-alarm_user_errors_threshold               = 50
 alarm_latency_threshold_ms                = 100
 alarm_consumed_capacity_threshold_percent = 80
 alarm_evaluation_periods                  = 2

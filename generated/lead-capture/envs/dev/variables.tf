@@ -188,12 +188,6 @@ variable "alarm_system_errors_threshold" {
   default     = null
 }
 
-variable "alarm_user_errors_threshold" {
-  description = "User errors per period in the whole account and region (UserErrors has no table dimension) that raise the alarm; null: no alarm."
-  type        = number
-  default     = null
-}
-
 variable "alarm_latency_threshold_ms" {
   description = "Average successful-request latency in milliseconds (GetItem, Query, PutItem) that raises an alarm; null: no alarm."
   type        = number

@@ -38,8 +38,8 @@ module "table" {
   autoscaling_scale_out_cooldown       = var.autoscaling_scale_out_cooldown
 }
 
-# Whether autoscaling owns the capacity decides which of the module's two table resources holds the table;
-# this keeps the table (no destroy and create) when this environment switches autoscaling on or off.
+# Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps
+# the table (no destroy and create) when this environment switches autoscaling on or off.
 moved {
   from = module.table.aws_dynamodb_table.this[0]
   to   = module.table.aws_dynamodb_table.autoscaled[0]

@@ -52,8 +52,8 @@ module "table" {
   iam_policies_enabled                      = var.iam_policies_enabled
 }
 
-# Whether autoscaling owns the capacity decides which of the module's two table resources holds the table;
-# this keeps the table (no destroy and create) when this environment switches autoscaling on or off.
+# Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps
+# the table (no destroy and create) when this environment switches autoscaling on or off.
 moved {
   from = module.table.aws_dynamodb_table.autoscaled[0]
   to   = module.table.aws_dynamodb_table.this[0]

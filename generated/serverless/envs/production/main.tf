@@ -28,3 +28,10 @@ module "table" {
   server_side_encryption_enabled = var.server_side_encryption_enabled
   tags                           = var.tags
 }
+
+# Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps
+# the table (no destroy and create) when this environment switches autoscaling on or off.
+moved {
+  from = module.table.aws_dynamodb_table.autoscaled[0]
+  to   = module.table.aws_dynamodb_table.this[0]
+}
