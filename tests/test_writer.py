@@ -127,8 +127,8 @@ def test_apply_plan_rechecks_targets_at_write_time(tmp_path: Path) -> None:
 
 # --- a render killed at random moments ---------------------------------------------------------------------------------
 
-KILL_SPECS = int(os.environ.get("DYNGEN_KILL_SPECS", "40"))
-KILLS = int(os.environ.get("DYNGEN_KILLS", "10"))
+KILL_SPECS = int(os.environ.get("DYNGEN_KILL_SPECS", "24"))
+KILLS = int(os.environ.get("DYNGEN_KILLS", "8"))
 CHECKS_PER_SCENARIO = 2
 
 
