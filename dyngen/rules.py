@@ -117,7 +117,7 @@ def attributes_are_used(c: Checker) -> Iterator[Problem]:
 
 
 def projections_are_consistent(c: Checker) -> Iterator[Problem]:
-    for kind, index_path, index in _indexes(c.data):
+    for _kind, index_path, index in _indexes(c.data):
         has_non_key = bool(index.get("non_key_attributes"))
         if index["projection_type"] == "INCLUDE" and not has_non_key:
             yield c.at(index_path + ("projection_type",), f"index `{index['name']}`: INCLUDE needs `non_key_attributes`")
@@ -155,7 +155,7 @@ def index_counts_and_names(c: Checker) -> Iterator[Problem]:
         if count > limit:
             yield c.at((kind,), f"DynamoDB allows at most {limit} {kind.replace('_', ' ')}, found {count}", key=True)
     seen: Counter[str] = Counter()
-    for kind, path, index in _indexes(c.data):
+    for _kind, path, index in _indexes(c.data):
         seen[index["name"]] += 1
         if seen[index["name"]] == 2:
             yield c.at(path + ("name",), f"index name `{index['name']}` is used twice; index names must be unique")

@@ -12,11 +12,9 @@ import pytest
 from dyngen.loader import load_document
 from dyngen.validate import validate_document
 
-from dyngen.errors import DyngenError
 from dyngen.features import items as items_feature
 from dyngen.hcl import unquote
-from dyngen.render import render_spec
-from tests.conftest import MINIMAL, REPO, parse_hcl, resources, spec_from_yaml
+from tests.conftest import MINIMAL, REPO, parse_hcl, resources
 
 TOOLS = REPO.parent / "shared" / "tools"
 HOSTILE = 'say "hi" \\ ${file("/etc/passwd")} %{ if x }\nnext\tline ünïcødé 🦆 \u200b "; resource "x" "y" {'
