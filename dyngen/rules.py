@@ -343,6 +343,16 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
         )
 
 
+def backend_key(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    key = ((s.get("backend") or {}).get("s3") or {}).get("key")
+    if not key:
+        return
+    for placeholder in model.unknown_placeholders(key):
+        yield c.at_env(env, ("backend", "s3", "key"), f"unknown placeholder `{{{placeholder}}}` in the state key; use {{project}}, {{env}} or {{name}}")
+    if "{project}" in key and not c.data.get("project"):
+        yield c.at_env(env, ("backend", "s3", "key"), "the state key uses {project} but the spec sets no `project`")
+
+
 def alarm_window(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     alarms = s.get("alarms") or {}
     period, periods = alarms.get("period_seconds"), alarms.get("evaluation_periods")
@@ -420,6 +430,7 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     recovery_settings,
     encryption_settings,
     replica_settings,
+    backend_key,
     alarm_window,
     backup_settings,
     vpc_endpoint_settings,
