@@ -115,6 +115,6 @@ resource "aws_dynamodb_table" "autoscaled" {
 }
 
 locals {
-  # Exactly one of the two exists in each environment: see README, "Why two table resources".
+  # Exactly one of the two exists in each environment: see README.md, "Where the table lives".
   table = one(concat(aws_dynamodb_table.this, aws_dynamodb_table.autoscaled))
 }
