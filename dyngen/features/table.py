@@ -19,7 +19,7 @@ RECOVERY_PERIOD_MINIMUM = "5.81.0"
 
 @dataclass(frozen=True)
 class TableResource:
-    """One `aws_dynamodb_table` block; see README 'Why two table resources' for why there can be two."""
+    """One `aws_dynamodb_table` block; see the module README, "Where the table lives", for why there can be two."""
 
     name: str
     count: str | None
@@ -311,7 +311,7 @@ def _without_nulls(value: dict[str, Any]) -> dict[str, Any]:
 def resources(spec: Spec) -> tuple[TableResource, ...]:
     """The table resources, always counted so that the table's address is `this[0]` or `autoscaled[0]` whatever
     the spec says: an environment that switches autoscaling on or off moves its state between two stable addresses
-    (README: "Why two table resources"). An on-demand spec needs only `this`."""
+    (module README: "Where the table lives"). An on-demand spec needs only `this`."""
     ignore = ("import_table",) if imports(spec) else ()
     if not provisioned(spec):
         return (TableResource("this", "1", ignore),)
