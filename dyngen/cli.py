@@ -34,9 +34,15 @@ def style(text: str, **kwargs: Any) -> str:
 
 
 def format_problem(problem: Problem) -> str:
-    where = f"{problem.file}:{problem.line}:{problem.column}"
-    field = f" [at {problem.field_path}]" if problem.field_path else ""
-    return f"{where}: {style('error', fg='red', bold=True)}: {problem.message}{field}"
+    """One line per problem, whatever the user's text holds: line breaks, control and bidi characters in a message
+    or a field path (they quote the user's keys and values) are written as escapes."""
+    where = f"{one_line(problem.file)}:{problem.line}:{problem.column}"
+    field = f" [at {one_line(problem.field_path)}]" if problem.field_path else ""
+    return f"{where}: {style('error', fg='red', bold=True)}: {one_line(problem.message)}{field}"
+
+
+def one_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def print_problems(problems: list[Problem], output_format: str) -> None:

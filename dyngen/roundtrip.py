@@ -55,9 +55,13 @@ def decode(value: Any) -> Any:
     return value
 
 
+# python-hcl2's own bookkeeping keys, not part of the configuration. Exactly these: a user's key such as `___` or
+# `__x__` (an index name, a tag key) is configuration; hcl.key quotes a user's key that equals one of these.
+PYTHON_HCL2_META_KEYS = frozenset({"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"})
+
+
 def _is_meta(key: str) -> bool:
-    """python-hcl2's own bookkeeping keys (`__is_block__`, `__comments__`), not part of the configuration."""
-    return key.startswith("__") and key.endswith("__")
+    return key in PYTHON_HCL2_META_KEYS
 
 
 def _expect(file: str, field: str, expected: Any, found: Any) -> None:

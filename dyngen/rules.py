@@ -347,8 +347,6 @@ def backend_key(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     key = ((s.get("backend") or {}).get("s3") or {}).get("key")
     if not key:
         return
-    for placeholder in model.unknown_placeholders(key):
-        yield c.at_env(env, ("backend", "s3", "key"), f"unknown placeholder `{{{placeholder}}}` in the state key; use {{project}}, {{env}} or {{name}}")
     if "{project}" in key and not c.data.get("project"):
         yield c.at_env(env, ("backend", "s3", "key"), "the state key uses {project} but the spec sets no `project`")
 

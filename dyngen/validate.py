@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -50,19 +51,34 @@ def resolved_problems(document: Document) -> Iterator[Problem]:
 
 
 @cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern with ECMA 262's `$` (the end of the text), not Python's (which also matches before a final
+    newline, so that `^[a-z0-9][a-z0-9_-]*$` would accept "orders\n" as a spec name and a folder name)."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, node: Any) -> Iterator[jsonschema.ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+Validator = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})
+
+
+@cache
 def _document_validator() -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(schema.load_schema())
+    return Validator(schema.load_schema())
 
 
 @cache
 def _resolved_validator() -> jsonschema.Draft7Validator:
     definitions = schema.load_schema()["definitions"]
-    return jsonschema.Draft7Validator({"$ref": "#/definitions/resolved_settings", "definitions": definitions})
+    return Validator({"$ref": "#/definitions/resolved_settings", "definitions": definitions})
 
 
 @cache
 def _name_validator(names_schema: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator({**json.loads(names_schema), "definitions": schema.load_schema()["definitions"]})
+    return Validator({**json.loads(names_schema), "definitions": schema.load_schema()["definitions"]})
 
 
 def schema_problems(

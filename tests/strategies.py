@@ -95,7 +95,7 @@ def attribute_names() -> st.SearchStrategy[str]:
         st.text(_char, min_size=low, max_size=low),
         st.text(_char, min_size=high, max_size=high),
         st.sampled_from(["Status#CreatedAt", "${", "#", '"', "'", "\\", "%{x}", "$${a}", "null", "true", "for",
-                         "a b", "-", "0", "1e3", "<<", "~", "x" * high]),
+                         "a b", "-", "0", "1e3", "<<", "~", "___", "__is_block__", "__comments__", "x" * high]),
     )
 
 
@@ -106,7 +106,7 @@ def index_names() -> st.SearchStrategy[str]:
         st.text(alphabet, min_size=low, max_size=low),
         st.text(alphabet, min_size=high, max_size=high),
         st.text(alphabet, min_size=low, max_size=40),
-        st.sampled_from(["for", "null", "true", "1.5", "-ab", "1e3", "a.b", "___", "in_"]),
+        st.sampled_from(["for", "null", "true", "1.5", "-ab", "1e3", "a.b", "___", "__x__", "__is_block__", "in_"]),
     )
 
 
@@ -345,7 +345,8 @@ def environment_settings(draw: Callable[..., Any], shape: dict[str, Any], gsi_na
             s[flag] = draw(_bools())
 
     # stream and replicas
-    want_replicas = region is not None and draw(st.integers(0, 3)) == 0
+    # replicas need an on-demand table (DynamoDB refuses them on a provisioned table whose writes do not autoscale yet)
+    want_replicas = region is not None and not provisioned and draw(st.integers(0, 3)) == 0
     if want_replicas:
         s["stream"] = {"enabled": True, "view_type": "NEW_AND_OLD_IMAGES"}
     elif draw(st.booleans()):
@@ -411,9 +412,16 @@ def environment_settings(draw: Callable[..., Any], shape: dict[str, Any], gsi_na
         if draw(st.booleans()):
             alarms["consumed_capacity_threshold_percent"] = draw(st.integers(*bounds("percent")))
         if draw(st.booleans()):
-            alarms["evaluation_periods"] = draw(st.integers(*bounds("evaluation_periods")))
-        if draw(st.booleans()):
             alarms["period_seconds"] = draw(st.sampled_from(enum("period_seconds")))
+        # CloudWatch evaluates over at most a day (a week with hourly periods)
+        period = alarms.get("period_seconds") or schema.defaults()["alarms"]["period_seconds"]
+        window = 7 * 86_400 if period >= 3600 else 86_400
+        low, high = bounds("evaluation_periods")
+        high = min(high, window // period)
+        if draw(st.booleans()):
+            alarms["evaluation_periods"] = draw(st.integers(low, high))
+        elif schema.defaults()["alarms"]["evaluation_periods"] > high:
+            alarms["evaluation_periods"] = high
         s["alarms"] = alarms
 
     if draw(st.booleans()):
@@ -500,15 +508,16 @@ def tags() -> st.SearchStrategy[dict[str, str]]:
 
 
 @st.composite
-def backends(draw: Callable[..., Any]) -> dict[str, Any]:
+def backends(draw: Callable[..., Any], project: str | None = None) -> dict[str, Any]:
     s3: dict[str, Any] = {"bucket": draw(buckets())}
     if draw(st.booleans()):
-        s3["key"] = draw(st.one_of(
+        keys = [
             st.just("dynamodb/{name}/{env}/terraform.tfstate"),
-            st.just("{project}/{env}/{name}.tfstate"),
             hostile_text(1, 80),
             st.builds(lambda a, b: a + "{env}" + b, hostile_text(), hostile_text()),
-        ))
+        ] + ([st.just("{project}/{env}/{name}.tfstate")] if project else [])
+        # {project} in a state key needs a project
+        s3["key"] = draw(st.one_of(*keys).filter(lambda key: project or "{project}" not in key))
     if draw(st.booleans()):
         s3["region"] = draw(regions())
     if draw(st.booleans()):
@@ -567,6 +576,15 @@ def spec_documents(draw: Callable[..., Any]) -> dict[str, Any]:
     shape = draw(table_shapes())
     gsi_names = [i["name"] for i in shape.get("global_secondary_indexes", [])]
     per_env = {env: draw(environment_settings(shape, gsi_names)) for env in envs}
+    if gsi_names:  # every autoscaled environment agrees on autoscaling its indexes (one module, literal lifecycle)
+        indexes = draw(st.booleans())
+        for s in per_env.values():
+            autoscaling = s.get("autoscaling") or {}
+            if autoscaling.get("enabled"):
+                if indexes and draw(st.booleans()):
+                    autoscaling.pop("indexes", None)  # the default
+                else:
+                    autoscaling["indexes"] = indexes
 
     settings: dict[str, Any] = {}
     # a key every environment sets alike moves to settings, sometimes
@@ -585,7 +603,7 @@ def spec_documents(draw: Callable[..., Any]) -> dict[str, Any]:
                 removed = draw(st.sampled_from(sorted(settings["tags"])))
                 own[removed] = None  # null removes a setting
     if draw(st.booleans()):
-        settings["backend"] = draw(backends())
+        settings["backend"] = draw(backends(project))
         for env in envs:
             if draw(st.integers(0, 3)) == 0:
                 per_env[env]["backend"] = None  # this environment keeps local state
