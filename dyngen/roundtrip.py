@@ -15,7 +15,8 @@ from dyngen import hcl
 from dyngen.errors import RoundTripError
 from dyngen.features import table
 from dyngen.model import Environment, Spec
-from dyngen.render import backend_settings, environment_root, module_view, plain
+from dyngen.model import plain
+from dyngen.render import backend_settings, environment_root, module_view
 
 
 def check_tree(spec: Spec, files: Mapping[str, str]) -> None:

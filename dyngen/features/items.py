@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 
 from dyngen.errors import DyngenError
 from dyngen.features import Output
-from dyngen.model import Settings, Spec
+from dyngen.model import Settings, Spec, plain
 from dyngen.variables import Variable, any_environment, per_environment
 
 TEMPLATE = "module/items.tf.j2"
@@ -64,14 +64,6 @@ def duplicate_item_ids(items: Sequence[Mapping[str, Any]], hash_key: str, range_
         else:
             seen[key] = i
     return found
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def items_by_id(spec: Spec, s: Settings) -> dict[str, dict[str, Any]]:
