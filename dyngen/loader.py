@@ -25,7 +25,12 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.error import Mark, MarkedYAMLError
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent, StreamEndEvent
+from yaml.events import (
+    AliasEvent,
+    MappingStartEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 

@@ -14,8 +14,7 @@ import hcl2
 from dyngen import hcl
 from dyngen.errors import RoundTripError
 from dyngen.features import table
-from dyngen.model import Environment, Spec
-from dyngen.model import plain
+from dyngen.model import Environment, Spec, plain
 from dyngen.render import backend_settings, environment_root, module_view
 
 

@@ -16,6 +16,7 @@ from dyngen import model, rules, schema
 from dyngen.errors import FieldPath, InvalidSpecs, Problem
 from dyngen.loader import Document, read_document
 
+
 @dataclass
 class FileResult:
     """The outcome of validating one file: the model when it is valid, the problems otherwise."""

@@ -8,7 +8,13 @@ from typing import Any
 from dyngen import hcl, rules
 from dyngen.features import Output
 from dyngen.model import Index, Settings, Spec
-from dyngen.variables import Validation, Variable, any_environment, per_environment, setting
+from dyngen.variables import (
+    Validation,
+    Variable,
+    any_environment,
+    per_environment,
+    setting,
+)
 
 TEMPLATE = "module/table.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
