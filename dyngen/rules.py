@@ -384,8 +384,15 @@ def vpc_endpoint_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem
         yield c.at_env(env, ("vpc_endpoint", "enabled"), f"the VPC endpoint needs a `vpc_id` (environment {env})")
 
 
+def _keys_declared(c: Checker) -> bool:
+    """Whether the table's keys are declared; when not, keys_are_declared reports it and item rules stand aside."""
+    return all(key in c.data["attributes"] for key in (c.data["hash_key"], c.data.get("range_key")) if key is not None)
+
+
 def item_keys(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     attributes = c.data["attributes"]
+    if not _keys_declared(c):
+        return
     for i, item in enumerate(s.get("items") or []):
         for key in (c.data["hash_key"], c.data.get("range_key")):
             if key is None:
@@ -399,7 +406,7 @@ def unique_items(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     from dyngen.features.items import duplicate_item_ids
 
     items = s.get("items") or []
-    if not items or any(True for _ in item_keys(c, env, s)):
+    if not items or not _keys_declared(c) or any(True for _ in item_keys(c, env, s)):
         return
     for first, later, key in duplicate_item_ids(items, c.data["hash_key"], c.data.get("range_key"), c.data["attributes"]):
         yield c.at_env(env, ("items", later), f"item {later + 1} has the same key as item {first + 1} ({key}); DynamoDB keeps one item per key (environment {env})")

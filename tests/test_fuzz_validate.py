@@ -185,6 +185,8 @@ def check_input(raw: bytes) -> None:
 @given(mutated_documents())
 @example({"version": 1, "name": "t", "hash_key": "id", "attributes": {"id": "S"}, "environments": {"dev": {}},
           "version\n": 1, "descr\u2028iption\x85": "x"})  # found: messages quoting a key broke the one-line format
+@example({"version": 1, "name": "t", "hash_key": "id", "range_key": "sk", "attributes": {"x": "S", "sk": "S"},
+          "environments": {"dev": {"items": [{"x": {"S": "a"}, "sk": {"S": "b"}}]}}})  # found: items with an undeclared key crashed
 def test_validate_answers_every_mutated_document(document: dict[str, Any]) -> None:
     check_input(spec_yaml(document).encode("utf-8"))
 
