@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Sequence
 
 from dyngen.errors import InvalidSpecs, Problem, UsageError
-from dyngen.model import Spec
 from dyngen.plan import RenderPlan, plan_tree
 from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
@@ -35,10 +34,6 @@ class ValidationReport:
     @property
     def problems(self) -> list[Problem]:
         return [p for r in self.results for p in r.problems]
-
-    @property
-    def specs(self) -> list[Spec]:
-        return [r.spec for r in self.results if r.spec is not None]
 
 
 @dataclass(frozen=True)

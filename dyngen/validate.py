@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -75,11 +74,6 @@ def _document_validator() -> jsonschema.Draft7Validator:
 def _resolved_validator() -> jsonschema.Draft7Validator:
     definitions = schema.load_schema()["definitions"]
     return Validator({"$ref": "#/definitions/resolved_settings", "definitions": definitions})
-
-
-@cache
-def _name_validator(names_schema: str) -> jsonschema.Draft7Validator:
-    return Validator({**json.loads(names_schema), "definitions": schema.load_schema()["definitions"]})
 
 
 def schema_problems(
@@ -173,8 +167,6 @@ def _describe_plain(error: jsonschema.ValidationError) -> tuple[str, str | None,
         return f"{_show(found)} is not valid here: {_pattern_help(error.schema)}", None, None
     if kind in ("minLength", "maxLength"):
         return f"{_show(found)} must be {_length(error.schema)}", None, None
-    if kind == "propertyNames":
-        return _bad_name(error)
     if kind == "minProperties":
         return f"needs at least {expected} entr{'y' if expected == 1 else 'ies'}", None, None
     if kind in ("minItems", "maxItems"):
@@ -217,15 +209,6 @@ def _unknown_keys(error: jsonschema.ValidationError) -> tuple[str, str | None, s
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
     return f"unknown key `{key}` ({hint})", hint, key
-
-
-def _bad_name(error: jsonschema.ValidationError) -> tuple[str, str | None, str | None]:
-    names = error.schema.get("propertyNames", {})
-    for name in error.instance:
-        if not _name_validator(json.dumps(names, sort_keys=True)).is_valid(name):
-            rule = schema.resolve_ref(names)
-            return f"name `{name}` is not valid: {_pattern_help(rule)}", None, str(name)
-    return error.message, None, None
 
 
 def _range(node: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from dyngen import hcl, schema
-from dyngen.model import Environment, Settings, Spec
+from dyngen.model import Settings, Spec
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,3 @@ def _condition(node: Mapping[str, Any], ref: str) -> tuple[str, str] | None:
     if "pattern" in node:
         return f"can(regex({hcl.quote(node['pattern'])}, {ref}))", f"a match for {node['pattern']}"
     return None
-
-
-def tfvars_value(variable: Variable, env: Environment) -> Any:
-    return variable.values[env.name]
