@@ -10,8 +10,8 @@ from typing import Callable
 import pytest
 
 from dyngen.roundtrip import decode
-
-from tests.conftest import REPO, parse_hcl, resources
+from tests.conftest import parse_hcl, resources
+from tests.tools import TOOLS, require
 
 HOSTILE = [
     '${file("/etc/passwd")}',
@@ -24,7 +24,7 @@ HOSTILE = [
     "${",
     "%{",
 ]
-HCL_CHECK = REPO.parent / "shared" / "tools" / "hcl-check"
+HCL_CHECK = TOOLS / "hcl-check"
 
 
 def spec_with(tags: dict[str, str], description: str = "plain", attribute: str = "pk") -> str:
@@ -55,8 +55,8 @@ def test_attribute_names_and_descriptions_stay_literal(render_yaml: Callable[[st
     assert comment_lines == ['# line one line two ${file("x")} */ # not a comment end']
 
 
-@pytest.mark.skipif(not HCL_CHECK.exists(), reason="../shared/tools/hcl-check is not available")
 def test_hashicorps_parser_reads_the_hostile_output(render_yaml: Callable[[str], dict[str, str]], tmp_path: Path) -> None:
+    require("hcl-check")
     tags = {f"T{i}": value for i, value in enumerate(HOSTILE)}
     for path, text in render_yaml(spec_with(tags, description="\n".join(HOSTILE))).items():
         target = tmp_path / path

@@ -11,7 +11,6 @@ import pytest
 
 from dyngen import core
 from dyngen.plan import Action
-
 from tests.conftest import REPO
 
 SPECS = sorted((REPO / "specs").glob("*.yaml"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyngen.hcl import _columns, encode, format_hcl, key, quote, unquote
+from tests.tools import TOOLS, require
 
-HCL_CHECK = Path(os.environ.get("HCL_CHECK", Path(__file__).resolve().parents[2] / "shared/tools/hcl-check"))
+HCL_CHECK = TOOLS / "hcl-check"
 
 HOSTILE = [
     "",
@@ -103,8 +103,7 @@ def test_unquote_rejects_templates_and_bad_escapes(literal: str) -> None:
 
 def _hashicorp_values(literals: list[str]) -> list[object]:
     """Parse `x = <literal>` files with HashiCorp's parser (hcl2json, installed by hcl-check) in one node call."""
-    if shutil.which("node") is None or not HCL_CHECK.exists():
-        pytest.skip("node or shared/tools/hcl-check missing: HashiCorp's parser is not available")
+    require("hcl-check")
     subprocess.run([str(HCL_CHECK), "--install-only"], check=True, capture_output=True)
     home = os.environ.get("HCL_TOOLS_HOME") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hcl-oracle"
@@ -422,8 +421,7 @@ f = 3
 
 
 def test_format_matches_terraform_fmt(tmp_path: Path) -> None:
-    if shutil.which("node") is None or not HCL_CHECK.exists():
-        pytest.skip("node or shared/tools/hcl-check missing: cannot ask terraform fmt's formatter")
+    require("hcl-check")
     encoded = {
         "h": "${file(\"/etc/passwd\")}",
         "long key": ['"; resource "x" "y" {', "%{ if }"],

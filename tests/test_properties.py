@@ -13,14 +13,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
 import hcl2
-import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -31,8 +28,8 @@ from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree, decode
 from dyngen.validate import validate_document
 from tests.strategies import spec_documents, spec_yaml
+from tests.tools import assert_external_checks_pass, require
 
-TOOLS = Path("/work/shared/tools")
 # Generating a whole spec is slow-ish and its size varies by design; rendering is the point, not the health checks.
 RELAXED = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                      HealthCheck.filter_too_much])
@@ -208,12 +205,8 @@ def test_render_then_check_leaves_nothing_pending(document: dict[str, Any]) -> N
 SAMPLE = 5
 
 
-def _tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(TOOLS / name), *args], capture_output=True, text=True, timeout=600)
-
-
-@pytest.mark.skipif(shutil.which("node") is None or not (TOOLS / "hcl-check").exists(), reason="node or hcl-check missing")
 def test_sample_of_rendered_trees_passes_the_external_checks(tmp_path: Path) -> None:
+    require("hcl-check", "tf-schema-check")
     trees: list[str] = []
 
     @settings(max_examples=SAMPLE, phases=[Phase.generate], database=None, **RELAXED)
@@ -228,8 +221,4 @@ def test_sample_of_rendered_trees_passes_the_external_checks(tmp_path: Path) -> 
 
     collect()
     assert len(trees) == SAMPLE
-    hcl_check = _tool("hcl-check", "-q", str(tmp_path))
-    summary = hcl_check.stdout.strip().splitlines()[-1] if hcl_check.stdout.strip() else hcl_check.stderr
-    assert hcl_check.returncode == 0 and " 0 parse errors, 0 unformatted" in summary, hcl_check.stdout + hcl_check.stderr
-    schema_check = _tool("tf-schema-check", str(tmp_path))
-    assert schema_check.returncode == 0, schema_check.stdout + schema_check.stderr
+    assert_external_checks_pass(tmp_path)

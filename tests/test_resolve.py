@@ -4,7 +4,6 @@ environment root of generated/ with its tfvars and the module, and the table it 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from typing import Any
 
@@ -13,15 +12,13 @@ import pytest
 from dyngen.features import table
 from dyngen.model import Environment, Spec
 from dyngen.validate import validate_file
-
 from tests.conftest import REPO
+from tests.tools import TOOLS, require
 
-TF_RESOLVE = REPO.parent / "shared" / "tools" / "tf-resolve"
+TF_RESOLVE = TOOLS / "tf-resolve"
+
 SPECS = sorted((REPO / "specs").glob("*.yaml"))
 
-pytestmark = pytest.mark.skipif(
-    not TF_RESOLVE.exists() or shutil.which("python3") is None, reason="../shared/tools/tf-resolve is not available"
-)
 
 
 def environments() -> list[tuple[Spec, Environment]]:
@@ -34,6 +31,7 @@ def environments() -> list[tuple[Spec, Environment]]:
 
 
 def resolve(spec: Spec, env: Environment) -> dict[str, Any]:
+    require("tf-resolve")
     root = REPO / "generated" / spec.name / "envs" / env.name
     result = subprocess.run([str(TF_RESOLVE), str(root)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -4,22 +4,19 @@ with no failed check; the only skips are the documented ones, each carried by a 
 from __future__ import annotations
 
 import re
-import subprocess
 
-import pytest
 import yaml
 
 from tests.conftest import REPO
+from tests.tools import run_tool
 
-CHECKOV = REPO.parent / "shared" / "tools" / "checkov-run"
 EXAMPLE = REPO / "generated" / "audit-log"
 # Checkov reads a KMS key policy as if it were an identity policy; README "Secure by default" explains each skip.
 DOCUMENTED_SKIPS = {"CKV_AWS_109", "CKV_AWS_111", "CKV_AWS_356"}
 
 
-@pytest.mark.skipif(not CHECKOV.exists(), reason="../shared/tools/checkov-run is not available")
 def test_the_production_profile_passes_checkov() -> None:
-    result = subprocess.run([str(CHECKOV), str(EXAMPLE)], capture_output=True, text=True, timeout=1200)
+    result = run_tool("checkov-run", str(EXAMPLE), timeout=1200)
     summary = re.search(r"Passed checks: (\d+), Failed checks: (\d+), Skipped checks: (\d+)", result.stdout)
     assert summary, result.stdout[-3000:] + result.stderr[-3000:]
     passed, failed, skipped_count = map(int, summary.groups())

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import MINIMAL, REPO, parse_hcl, resources
-
-TOOLS = REPO.parent / "shared" / "tools"
-CLEAN = {"hcl-check": " 0 parse errors, 0 unformatted", "tf-schema-check": " 0 problems"}
+from tests.conftest import MINIMAL, parse_hcl, resources
+from tests.tools import assert_external_checks_pass, write_tree
 
 INSIGHTS = """
 version: 1
@@ -80,12 +74,4 @@ def test_spec_without_contributor_insights_renders_none_of_their_machinery(rende
 
 
 def test_rendered_tree_passes_the_tools(render_yaml, tmp_path: Path) -> None:
-    if shutil.which("node") is None:
-        pytest.skip("node is missing: hcl-check cannot run")
-    for path, text in render_yaml(INSIGHTS).items():
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    for tool, summary in CLEAN.items():
-        run = subprocess.run([str(TOOLS / tool), str(tmp_path)], capture_output=True, text=True)
-        assert run.returncode == 0 and summary in run.stdout, run.stdout + run.stderr
+    assert_external_checks_pass(write_tree(render_yaml(INSIGHTS), tmp_path))

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from dyngen.features import alarms
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, REPO, parse_hcl, resources
-
-TOOLS = REPO.parent / "shared" / "tools"
-CLEAN = {"hcl-check": " 0 parse errors, 0 unformatted", "tf-schema-check": " 0 problems"}
+from tests.conftest import MINIMAL, parse_hcl, resources
+from tests.tools import assert_external_checks_pass, write_tree
 
 DASHBOARD = """
 version: 1
@@ -148,12 +142,4 @@ def test_spec_without_dashboard_renders_none_of_its_machinery(render_yaml) -> No
 
 
 def test_rendered_tree_passes_the_tools(render_yaml, tmp_path: Path) -> None:
-    if shutil.which("node") is None:
-        pytest.skip("node is missing: hcl-check cannot run")
-    for path, text in render_yaml(DASHBOARD).items():
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    for tool, summary in CLEAN.items():
-        run = subprocess.run([str(TOOLS / tool), str(tmp_path)], capture_output=True, text=True)
-        assert run.returncode == 0 and summary in run.stdout, run.stdout + run.stderr
+    assert_external_checks_pass(write_tree(render_yaml(DASHBOARD), tmp_path))

@@ -9,7 +9,12 @@ import pytest
 
 from dyngen.hcl import unquote
 from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.features.test_kms import blocks, check_with_external_tools, data_sources, tfvars
+from tests.features.test_kms import (
+    blocks,
+    check_with_external_tools,
+    data_sources,
+    tfvars,
+)
 
 READ = {
     "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from typing import Any
-
-import pytest
-
-from dyngen.loader import load_document
-from dyngen.validate import validate_document
 
 from dyngen.features import items as items_feature
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, REPO, parse_hcl, resources
+from dyngen.loader import load_document
+from dyngen.validate import validate_document
+from tests.conftest import MINIMAL, parse_hcl, resources
+from tests.tools import assert_external_checks_pass, write_tree
 
-TOOLS = REPO.parent / "shared" / "tools"
 HOSTILE = 'say "hi" \\ ${file("/etc/passwd")} %{ if x }\nnext\tline ünïcødé 🦆 \u200b "; resource "x" "y" {'
 
 
@@ -143,13 +138,4 @@ def test_spec_without_items_renders_none_of_it(render_yaml):
 
 def test_items_output_passes_external_checks(render_yaml, tmp_path):
     item = {"id": {"S": HOSTILE}, "sk": {"N": "7"}}
-    for path, text in render_yaml(_spec_text({"dev": [USER, item], "prod": []})).items():
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    run = subprocess.run([str(TOOLS / "tf-schema-check"), str(tmp_path)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
-    if not shutil.which("node"):
-        pytest.skip("node is missing: hcl-check cannot run")
-    run = subprocess.run([str(TOOLS / "hcl-check"), str(tmp_path)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert_external_checks_pass(write_tree(render_yaml(_spec_text({"dev": [USER, item], "prod": []})), tmp_path))

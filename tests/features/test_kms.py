@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, REPO, parse_hcl, resources
-
-TOOLS = REPO.parent / "shared" / "tools"
-CLEAN = {"hcl-check": " 0 parse errors, 0 unformatted", "tf-schema-check": " 0 problems"}
+from tests.conftest import MINIMAL, parse_hcl, resources
+from tests.tools import assert_external_checks_pass, write_tree
 
 KEYS = """
 version: 1
@@ -96,15 +92,7 @@ def tfvars(files: dict[str, str], env: str) -> dict[str, Any]:
 
 def check_with_external_tools(files: dict[str, str], tmp_path: Path) -> None:
     """Write the tree and run HashiCorp's parser, terraform fmt's formatter and the provider schema check on it."""
-    if shutil.which("node") is None or not (TOOLS / "hcl-check").exists():
-        pytest.skip("node or shared/tools missing")
-    for path, text in files.items():
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    for tool, summary in CLEAN.items():
-        run = subprocess.run([str(TOOLS / tool), str(tmp_path)], capture_output=True, text=True)
-        assert run.returncode == 0 and summary in run.stdout, run.stdout + run.stderr
+    assert_external_checks_pass(write_tree(files, tmp_path))
 
 
 def test_created_key_renders_key_alias_and_policy(render_yaml) -> None:

@@ -6,7 +6,6 @@ import re
 from typing import Any, Callable
 
 from dyngen.hcl import unquote
-
 from tests.conftest import parse_hcl, resources
 
 Render = Callable[[str], dict[str, str]]

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
-import pytest
-
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, REPO, parse_hcl, resources
-
-TOOLS = REPO.parent / "shared" / "tools"
+from tests.conftest import MINIMAL, parse_hcl, resources
+from tests.tools import assert_external_checks_pass, write_tree
 
 WITH_ENDPOINT = """
 version: 1
@@ -115,13 +109,4 @@ def test_endpoint_disabled_everywhere_renders_none_of_it(render_yaml):
 
 
 def test_endpoint_output_passes_external_checks(render_yaml, tmp_path):
-    for path, text in render_yaml(WITH_ENDPOINT).items():
-        target = tmp_path / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    run = subprocess.run([str(TOOLS / "tf-schema-check"), str(tmp_path)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
-    if not shutil.which("node"):
-        pytest.skip("node is missing: hcl-check cannot run")
-    run = subprocess.run([str(TOOLS / "hcl-check"), str(tmp_path)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert_external_checks_pass(write_tree(render_yaml(WITH_ENDPOINT), tmp_path))
