@@ -56,7 +56,7 @@ def actions(step: dict[str, Any]) -> dict[str, str]:
         verb = "-".join(change["change"]["actions"])
         if change.get("previous_address"):
             verb += f" (moved from {change['previous_address']})"
-        if verb != "no-op":
+        if verb != "no-op" or change.get("previous_address"):
             found[change["address"]] = verb
     return found
 
@@ -124,12 +124,18 @@ def test_an_index_added_on_demand_updates_the_table_in_place(tmp_path: Path) -> 
     assert sorted(a["name"] for a in after["attribute"]) == ["customer", "id", "status"]
 
 
-def test_an_index_added_where_indexes_autoscale_is_ignored_and_the_check_block_says_so(tmp_path: Path) -> None:
+PROVISIONED = "{billing_mode: PROVISIONED, read_capacity: 5, write_capacity: 5}"
+
+
+def test_an_index_added_where_indexes_autoscale_is_ignored_until_autoscaling_is_switched_off(tmp_path: Path) -> None:
     """ignore_changes covers global_secondary_index there: Terraform adds the new key attribute but not the index,
-    index autoscaling follows the indexes the table has, and the `check` block warns at plan, apply and re-plan."""
-    created, added = replay([spec(AUTOSCALED, indexes=(BY_STATUS,)),
-                             spec(AUTOSCALED, indexes=(BY_STATUS, BY_CUSTOMER))], tmp_path)
-    assert_clean([created])
+    index autoscaling follows the indexes the table has, and the `check` block warns at plan, apply and re-plan.
+    The module README's procedure then adds it: autoscaling off (the index is created), autoscaling on again."""
+    both = (BY_STATUS, BY_CUSTOMER)
+    created, added, switched_off, switched_on = replay(
+        [spec(AUTOSCALED, indexes=(BY_STATUS,)), spec(AUTOSCALED, indexes=both), spec(PROVISIONED, indexes=both),
+         spec(AUTOSCALED, indexes=both)], tmp_path)
+    assert_clean([created, switched_off, switched_on])
     assert counts(created) == (9, 0, 0)  # the table, and a target and a policy per table and index capacity
 
     assert counts(added) == (0, 1, 0)
@@ -141,8 +147,29 @@ def test_an_index_added_where_indexes_autoscale_is_ignored_and_the_check_block_s
         ("warning", "Check block assertion failed", step) for step in ("plan", "apply", "replan")]
     assert all("the module README says how to add or remove an index" in d["detail"]
                for d in added["diagnostics"])
-    (check,) = [c for c in added["state"]["checks"] if c["address"]["kind"] == "check"]
-    assert (check["address"]["to_display"], check["status"]) == ("module.table.check.indexes_match_the_spec", "fail")
+    assert checks(added) == {"module.table.check.indexes_match_the_spec": "fail"}
+
+    scaling = {f"module.table.aws_appautoscaling_{kind}.{part}": "delete" for kind in ("target", "policy")
+               for part in ("table_read[0]", "table_write[0]", 'index_read["by-status"]', 'index_write["by-status"]')}
+    assert counts(switched_off) == (0, 1, 8)
+    assert actions(switched_off) == {TABLE.format("this"): f"update (moved from {TABLE.format('autoscaled')})",
+                                     **scaling}
+    assert list(changed(switched_off)) == ["global_secondary_index"]
+    assert sorted(i["name"] for i in table_change(switched_off)["after"]["global_secondary_index"]) == [
+        "by-customer", "by-status"]
+
+    assert counts(switched_on) == (12, 0, 0)
+    assert actions(switched_on) == {
+        TABLE.format("autoscaled"): f"no-op (moved from {TABLE.format('this')})",
+        **{address.replace("by-status", index): "create"
+           for address in scaling for index in ("by-status", "by-customer")}}
+    assert checks(switched_on) == {"module.table.check.indexes_match_the_spec": "pass"}
+
+
+def checks(step: dict[str, Any]) -> dict[str, str]:
+    """{check block: status} after apply."""
+    found = step["state"]["checks"]
+    return {c["address"]["to_display"]: c["status"] for c in found if c["address"]["kind"] == "check"}
 
 
 def test_replicas_added_update_the_table_in_place(tmp_path: Path) -> None:
@@ -153,7 +180,8 @@ def test_replicas_added_update_the_table_in_place(tmp_path: Path) -> None:
     assert actions(added) == {TABLE.format("this"): "update"}
     assert list(changed(added)) == ["replica"]
     assert [(r["region_name"], r["point_in_time_recovery"], r["propagate_tags"])
-            for r in table_change(added)["after"]["replica"]] == [("eu-central-1", True, True), ("us-east-1", True, True)]
+            for r in table_change(added)["after"]["replica"]] == [
+        ("eu-central-1", True, True), ("us-east-1", True, True)]
 
 
 AWS_OWNED = "encryption: {enabled: false}"
