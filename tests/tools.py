@@ -74,12 +74,30 @@ def assert_external_checks_pass(folder: Path) -> None:
     assert schema_check.returncode == 0, schema_check.stdout + schema_check.stderr
 
 
-def tf_plan(*roots: Path, apply: bool = True, extra: tuple[str, ...] = (), tmp: Path) -> dict[str, Any]:
-    """Run the real Terraform through tf-plan on `roots`; returns its --json report, keyed by root as given."""
+def tf_plan(
+    *roots: Path,
+    apply: bool = True,
+    state: Path | None = None,
+    save_state: Path | None = None,
+    extra: tuple[str, ...] = (),
+    tmp: Path,
+) -> dict[str, Any]:
+    """Run the real Terraform through tf-plan on `roots`; returns its --json report, keyed by root as given.
+
+    `state` starts the one root from an earlier state file and `save_state` keeps the state it leaves: a replay
+    applies one render with `save_state`, then plans the next against it with `state`.
+    """
     report = tmp / f"tf-plan-{len(list(tmp.glob('tf-plan-*.json')))}.json"
-    args = (["--apply"] if apply else []) + ["--json", str(report), *extra, *map(str, roots)]
+    replay = (["--state", str(state)] if state else []) + (["--save-state", str(save_state)] if save_state else [])
+    args = (["--apply"] if apply else []) + ["--json", str(report), *replay, *extra, *map(str, roots)]
     run = run_tool("tf-plan", *args)
     assert report.exists(), run.stdout + run.stderr
     result: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     result["_run"] = run
     return result
+
+
+def summary_line(report: Mapping[str, Any]) -> str:
+    """tf-plan's last line: `tf-plan: R roots, E errors, W warnings[, U not converged]`."""
+    lines = report["_run"].stdout.strip().splitlines()
+    return lines[-1] if lines else report["_run"].stderr
