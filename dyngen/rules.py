@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Any, Callable, Iterator, Mapping
 
-from dyngen import model
+from dyngen import model, schema
 from dyngen.errors import FieldPath, Problem
 from dyngen.loader import Document
 
@@ -425,6 +425,75 @@ def _customer_key(s: Settings) -> bool:
     return bool(encryption.get("enabled") and (encryption.get("kms_key_arn") or encryption.get("create_kms_key")))
 
 
+# --- capabilities of provider 6.x: warm throughput, per-index limits and bounds, restore, Kinesis, resource policy ---
+
+PER_INDEX_SETTINGS: tuple[FieldPath, ...] = (
+    ("index_warm_throughput",),
+    ("index_on_demand_throughput",),
+    ("autoscaling", "index_overrides"),
+)
+
+
+def per_index_setting_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """Per-index settings may only name the spec's global secondary indexes."""
+    names = {index["name"] for index in c.data.get("global_secondary_indexes") or []}
+    for path in PER_INDEX_SETTINGS:
+        node: Any = s
+        for part in path:
+            node = (node or {}).get(part) if isinstance(node, Mapping) else None
+        for name in node or {}:
+            if name not in names:
+                where = c.origin(env, path + (name,))
+                line, column = c.document.locate(where, key=True)
+                known = ", ".join(sorted(names)) or "none"
+                yield Problem(c.document.file, line, column,
+                              f"{'.'.join(path)} names `{name}`, which is not a global secondary index (known: {known})", where)
+
+
+def warm_throughput_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """Both values at DynamoDB's minimum is its default, which the provider reports as a change on every plan."""
+    low_read = schema.definition("warm_read_units")["minimum"]
+    low_write = schema.definition("warm_write_units")["minimum"]
+    places: list[tuple[FieldPath, Any]] = [(("warm_throughput",), s.get("warm_throughput"))]
+    places += [(("index_warm_throughput", name), value) for name, value in (s.get("index_warm_throughput") or {}).items()]
+    for path, value in places:
+        value = value or {}
+        if value.get("read_units_per_second") == low_read and value.get("write_units_per_second") == low_write:
+            yield c.at_env(
+                env, path,
+                f"warm throughput {low_read}/{low_write} is DynamoDB's default and minimum; leave it unset (the AWS "
+                f"provider reports both values at the minimum as a change on every plan) (environment {env})",
+            )
+
+
+def index_on_demand_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    if s.get("billing_mode") == "PROVISIONED" and any(_has_values(v) for v in (s.get("index_on_demand_throughput") or {}).values()):
+        yield c.at_env(
+            env, ("index_on_demand_throughput",),
+            f"`index_on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED)",
+            because=(("billing_mode",),),
+        )
+
+
+def restore_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    restore = s.get("restore_from_point_in_time")
+    if restore is None:
+        return
+    path = ("restore_from_point_in_time",)
+    sources = [k for k in ("source_table_name", "source_table_arn") if restore.get(k)]
+    if len(sources) != 1:
+        yield c.at_env(env, path, "a point-in-time restore needs exactly one of `source_table_name` and "
+                                  f"`source_table_arn` (found {len(sources)}) (environment {env})")
+    points = [k for k in ("restore_date_time", "restore_to_latest_time") if restore.get(k)]
+    if len(points) != 1:
+        yield c.at_env(env, path, "a point-in-time restore needs exactly one of `restore_date_time` and "
+                                  f"`restore_to_latest_time: true` (found {len(points)}) (environment {env})")
+    if s.get("import_from_s3") is not None:
+        yield c.at_env(env, path, "a table is created either from an S3 import or from a point-in-time restore, not "
+                                  f"both: remove `import_from_s3` or `restore_from_point_in_time` (environment {env})",
+                       because=(("import_from_s3",),))
+
+
 ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], ...] = (
     rendered_table_name,
     billing_mode_settings,
@@ -441,4 +510,8 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     vpc_endpoint_settings,
     item_keys,
     unique_items,
+    per_index_setting_names,
+    warm_throughput_settings,
+    index_on_demand_settings,
+    restore_settings,
 )
