@@ -475,6 +475,28 @@ def index_on_demand_settings(c: Checker, env: str, s: Settings) -> Iterator[Prob
         )
 
 
+def index_autoscaling_overrides(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    autoscaling = s.get("autoscaling") or {}
+    overrides = autoscaling.get("index_overrides") or {}
+    if not overrides or s.get("billing_mode") != "PROVISIONED" or not autoscaling.get("enabled"):
+        return
+    if not autoscaling.get("indexes"):
+        yield c.at_env(env, ("autoscaling", "index_overrides"),
+                       f"`autoscaling.index_overrides` needs `autoscaling.indexes: true` (environment {env})",
+                       because=(("autoscaling", "indexes"),))
+        return
+    for name, override in overrides.items():
+        for direction in ("read", "write"):
+            bounds = {**(autoscaling.get(direction) or {}), **_without_none((override or {}).get(direction))}
+            low, high = bounds.get("min_capacity"), bounds.get("max_capacity")
+            if low is not None and high is not None and low > high:
+                yield c.at_env(
+                    env, ("autoscaling", "index_overrides", name, direction),
+                    f"autoscaling of index `{name}` ({direction}): min_capacity {low} is above max_capacity {high} "
+                    f"once merged over the shared bounds (environment {env})",
+                )
+
+
 def restore_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     restore = s.get("restore_from_point_in_time")
     if restore is None:
@@ -492,6 +514,10 @@ def restore_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
         yield c.at_env(env, path, "a table is created either from an S3 import or from a point-in-time restore, not "
                                   f"both: remove `import_from_s3` or `restore_from_point_in_time` (environment {env})",
                        because=(("import_from_s3",),))
+
+
+def _without_none(mapping: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (mapping or {}).items() if v is not None}
 
 
 ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], ...] = (
@@ -513,5 +539,6 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     per_index_setting_names,
     warm_throughput_settings,
     index_on_demand_settings,
+    index_autoscaling_overrides,
     restore_settings,
 )
