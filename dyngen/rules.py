@@ -516,6 +516,18 @@ def restore_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
                        because=(("import_from_s3",),))
 
 
+def kinesis_destination_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    destination = s.get("kinesis_streaming_destination") or {}
+    arn, region = destination.get("stream_arn"), s.get("region")
+    if arn and region and arn.split(":")[3] != region:
+        yield c.at_env(
+            env, ("kinesis_streaming_destination", "stream_arn"),
+            f"the Kinesis data stream is in `{arn.split(':')[3]}` but the table is in `{region}`: DynamoDB streams "
+            f"item changes only to a data stream in the table's own account and region (environment {env})",
+            because=(("region",),),
+        )
+
+
 def _without_none(mapping: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (mapping or {}).items() if v is not None}
 
@@ -541,4 +553,5 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     index_on_demand_settings,
     index_autoscaling_overrides,
     restore_settings,
+    kinesis_destination_settings,
 )

@@ -37,9 +37,11 @@ def all_features() -> tuple[ModuleType, ...]:
         dashboard,
         iam,
         items,
+        kinesis,
         kms,
         table,
         vpc_endpoint,
     )
 
-    return (table, kms, autoscaling, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items)
+    return (table, kms, autoscaling, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items,
+            kinesis)
