@@ -16,6 +16,9 @@ ALARM_WINDOW_LIMIT = 86_400  # seconds; CloudWatch's limit on period x evaluatio
 ALARM_WINDOW_LIMIT_HOURLY = 7 * 86_400
 TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 BACKUP_COLD_STORAGE_MINIMUM_DAYS = 90  # AWS Backup keeps a cold recovery point at least 90 days
+# DynamoDB's PutResourcePolicy refuses a policy over 20 KB, whitespace included (DynamoDB Developer Guide,
+# "Resource-based policy considerations").
+RESOURCE_POLICY_MAXIMUM_BYTES = 20 * 1024
 
 
 class Checker:
@@ -528,6 +531,44 @@ def kinesis_destination_settings(c: Checker, env: str, s: Settings) -> Iterator[
         )
 
 
+def resource_policy_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    from dyngen.features.resource_policy import estimated_policy_bytes
+
+    policy = s.get("resource_policy") or {}
+    if not policy.get("enabled"):
+        return
+    readers, writers = list(policy.get("readers") or []), list(policy.get("writers") or [])
+    if not readers and not writers and not policy.get("deny_insecure_transport"):
+        yield c.at_env(env, ("resource_policy", "enabled"),
+                       f"the resource policy would be empty: name `readers` or `writers`, or keep `deny_insecure_transport` (environment {env})")
+    for principal in sorted(set(readers) & set(writers)):
+        yield c.at_env(env, ("resource_policy", "readers"),
+                       f"`{principal}` is both a reader and a writer; writers can read already (environment {env})")
+    if readers or writers:
+        yield from _cross_account_key(c, env, s)
+    size = estimated_policy_bytes(s, c.data)
+    if size > RESOURCE_POLICY_MAXIMUM_BYTES:
+        yield c.at_env(env, ("resource_policy",),
+                       f"the resource policy would be about {size} bytes; DynamoDB accepts at most "
+                       f"{RESOURCE_POLICY_MAXIMUM_BYTES} (20 KB, whitespace included) (environment {env})")
+
+
+def _cross_account_key(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """Principals of other accounts must be able to use the table's key (DynamoDB Developer Guide, "Resource-based
+    policy considerations": no cross-account access to tables encrypted with the AWS managed key)."""
+    encryption = s.get("encryption") or {}
+    if not encryption.get("enabled") or encryption.get("kms_key_arn"):
+        return
+    why = ("the key dyngen creates admits only callers of the table's own account" if encryption.get("create_kms_key")
+           else "DynamoDB gives no cross-account access to tables encrypted with the AWS managed key aws/dynamodb")
+    yield c.at_env(
+        env, ("resource_policy",),
+        f"readers and writers of other accounts cannot use this table's key: {why}; use `encryption.kms_key_arn` "
+        f"(a key whose policy admits them) or `encryption.enabled: false` (an AWS owned key) (environment {env})",
+        because=(("encryption",),),
+    )
+
+
 def _without_none(mapping: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (mapping or {}).items() if v is not None}
 
@@ -554,4 +595,5 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     index_autoscaling_overrides,
     restore_settings,
     kinesis_destination_settings,
+    resource_policy_settings,
 )

@@ -39,9 +39,10 @@ def all_features() -> tuple[ModuleType, ...]:
         items,
         kinesis,
         kms,
+        resource_policy,
         table,
         vpc_endpoint,
     )
 
     return (table, kms, autoscaling, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items,
-            kinesis)
+            kinesis, resource_policy)
