@@ -37,9 +37,12 @@ def all_features() -> tuple[ModuleType, ...]:
         dashboard,
         iam,
         items,
+        kinesis,
         kms,
+        resource_policy,
         table,
         vpc_endpoint,
     )
 
-    return (table, kms, autoscaling, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items)
+    return (table, kms, autoscaling, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items,
+            kinesis, resource_policy)

@@ -7,7 +7,7 @@ from typing import Any
 
 from dyngen.features import Output, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, per_environment, setting
+from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/autoscaling.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
@@ -58,7 +58,41 @@ def variables(spec: Spec) -> list[Variable]:
             f"autoscaling_scale_{way}_cooldown", "number", f"Seconds between two scale-{way} activities.",
             per_environment(spec, _when_autoscaled(f"scale_{way}_cooldown")), rule="cooldown_seconds", nullable=True,
         ))
+    if index_overrides(spec):
+        found.append(Variable(
+            "autoscaling_index_bounds", f"map(object({{\nread = {BOUNDS_TYPE}\nwrite = {BOUNDS_TYPE}\n}}))",
+            "Autoscaling bounds of single global secondary indexes, by index name (the shared index bounds merged "
+            "with the index's own); an index not named scales within the shared bounds.",
+            per_environment(spec, merged_index_bounds),
+        ))
     return found
+
+
+# --- per-index bounds ----------------------------------------------------------------------------------------------
+
+BOUNDS_KEYS = ("min_capacity", "max_capacity", "target_utilization")
+BOUNDS_TYPE = "object({\nmin_capacity = number\nmax_capacity = number\ntarget_utilization = optional(number)\n})"
+
+
+def index_overrides(spec: Spec) -> bool:
+    return table.autoscales_indexes(spec) and any_environment(spec, lambda s: bool(merged_index_bounds(s)))
+
+
+def merged_index_bounds(s: Settings) -> dict[str, dict[str, dict[str, Any]]]:
+    """{index name: {read: bounds, write: bounds}}: each index's own bounds merged key by key over the shared ones."""
+    if not table.is_autoscaled(s) or not setting("autoscaling", "indexes")(s):
+        return {}
+    found = {}
+    for name, override in sorted((setting("autoscaling", "index_overrides")(s) or {}).items()):
+        if override:
+            found[name] = {d.direction: _merged(s, d.direction, override.get(d.direction)) for d in SCALERS}
+    return found
+
+
+def _merged(s: Settings, direction: str, own: Any) -> dict[str, Any]:
+    shared = setting("autoscaling", direction)(s) or {}
+    merged = {key: (own or {}).get(key) if (own or {}).get(key) is not None else shared.get(key) for key in BOUNDS_KEYS}
+    return {k: v for k, v in merged.items() if v is not None}
 
 
 def context(spec: Spec) -> dict[str, Any]:
@@ -66,6 +100,7 @@ def context(spec: Spec) -> dict[str, Any]:
         "scalers": SCALERS,
         "indexes": table.autoscales_indexes(spec),
         "index_names": table.index_names_expression(spec),
+        "index_overrides": index_overrides(spec),
     }
 
 

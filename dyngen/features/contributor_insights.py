@@ -10,6 +10,7 @@ from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/contributor_insights.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
+MODE_MINIMUM = "6.11.0"  # the release that added `mode`
 
 
 def is_enabled(s: Settings) -> bool:
@@ -20,14 +21,33 @@ def used(spec: Spec) -> bool:
     return any_environment(spec, is_enabled)
 
 
+def mode(s: Settings) -> str | None:
+    return setting("contributor_insights_mode")(s) if is_enabled(s) else None
+
+
+def sets_mode(spec: Spec) -> bool:
+    return any_environment(spec, mode)
+
+
+def provider_minimum(spec: Spec) -> str:
+    return MODE_MINIMUM if sets_mode(spec) else PROVIDER_MINIMUM
+
+
 def variables(spec: Spec) -> list[Variable]:
-    return [Variable("contributor_insights_enabled", "bool",
-                     "Turn on CloudWatch Contributor Insights for the table and each global secondary index.",
-                     per_environment(spec, is_enabled))]
+    found = [Variable("contributor_insights_enabled", "bool",
+                      "Turn on CloudWatch Contributor Insights for the table and each global secondary index.",
+                      per_environment(spec, is_enabled))]
+    if sets_mode(spec):
+        found.append(Variable("contributor_insights_mode", "string",
+                              "What Contributor Insights records: ACCESSED_AND_THROTTLED_KEYS or THROTTLED_KEYS; null: "
+                              "DynamoDB's default (ACCESSED_AND_THROTTLED_KEYS).",
+                              per_environment(spec, mode), rule="contributor_insights_mode", nullable=True))
+    return found
 
 
 def context(spec: Spec) -> dict[str, Any]:
-    return {"indexes": bool(spec.global_indexes), "index_names": table.index_names_expression(spec)}
+    return {"indexes": bool(spec.global_indexes), "index_names": table.index_names_expression(spec),
+            "mode": sets_mode(spec)}
 
 
 def outputs(spec: Spec) -> list[Output]:

@@ -21,6 +21,7 @@ PROVIDER_MINIMUM = "5.0.0"
 # Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
 RECOVERY_PERIOD_MINIMUM = "5.81.0"
+WARM_THROUGHPUT_MINIMUM = "6.13.0"
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,36 @@ def imports(spec: Spec) -> bool:
     return any_environment(spec, lambda s: s.get("import_from_s3") is not None)
 
 
+def warm_throughput(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: _has_values(s.get("warm_throughput")))
+
+
+def index_warm_throughput(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: bool(_per_index(s, "index_warm_throughput")))
+
+
+def index_on_demand_throughput(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: bool(_per_index(s, "index_on_demand_throughput")))
+
+
+def restores(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: s.get("restore_from_point_in_time") is not None)
+
+
+def timeouts(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: _has_values(s.get("timeouts")))
+
+
+def _has_values(mapping: Any) -> bool:
+    return any(v is not None for v in (mapping or {}).values())
+
+
+def _per_index(s: Settings, key: str) -> dict[str, dict[str, Any]]:
+    """{index name: its settings without nulls}, for the indexes that set something (null removes an override)."""
+    found = {name: _without_nulls(dict(value or {})) for name, value in sorted((s.get(key) or {}).items())}
+    return {name: value for name, value in found.items() if value}
+
+
 def index_names_expression(spec: Spec) -> str:
     """The global indexes that per-index resources (autoscaling, contributor insights) follow. Where the table
     ignores index changes they follow the indexes it really has, so that an index added to the spec but not yet
@@ -126,6 +157,8 @@ def provider_minimum(spec: Spec) -> str:
         needed.append(ON_DEMAND_THROUGHPUT_MINIMUM)
     if recovery_period(spec):
         needed.append(RECOVERY_PERIOD_MINIMUM)
+    if warm_throughput(spec) or index_warm_throughput(spec):
+        needed.append(WARM_THROUGHPUT_MINIMUM)
     return max(needed, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
@@ -153,6 +186,7 @@ def variables(spec: Spec) -> list[Variable]:
                 per_environment(spec, setting("on_demand_throughput", f"max_{direction}_request_units")),
                 rule="capacity", nullable=True,
             ))
+    found += _throughput_variables(spec)
     found += [
         Variable("table_class", "string", "Storage class of the table.",
                  per_environment(spec, setting("table_class")), rule="table_class"),
@@ -166,6 +200,10 @@ def variables(spec: Spec) -> list[Variable]:
         found.append(_replicas_variable(spec))
     if imports(spec):
         found.append(_import_variable(spec))
+    if restores(spec):
+        found.append(_restore_variable(spec))
+    if timeouts(spec):
+        found.append(_timeouts_variable(spec))
     found.append(Variable("tags", "map(string)", "Tags for every resource of the module.",
                           per_environment(spec, lambda s: dict(sorted((s.get("tags") or {}).items())))))
     return found
@@ -306,6 +344,61 @@ def _import_variable(spec: Spec) -> Variable:
     )
 
 
+WARM_THROUGHPUT_TYPE = "object({\nread_units_per_second = optional(number)\nwrite_units_per_second = optional(number)\n})"
+ON_DEMAND_TYPE = "object({\nmax_read_request_units = optional(number)\nmax_write_request_units = optional(number)\n})"
+
+
+def _throughput_variables(spec: Spec) -> list[Variable]:
+    """Warm throughput of the table and of each index, and the on-demand limits of each index."""
+    found = []
+    if warm_throughput(spec):
+        found.append(Variable(
+            "warm_throughput", WARM_THROUGHPUT_TYPE,
+            "Read and write units per second the table serves at once (pre-warming); raise only: lowering it "
+            "replaces the table. null: DynamoDB's value.",
+            per_environment(spec, lambda s: _without_nulls(dict(s.get("warm_throughput") or {})) or None),
+            nullable=True,
+        ))
+    if index_warm_throughput(spec):
+        found.append(Variable(
+            "index_warm_throughput", f"map({WARM_THROUGHPUT_TYPE})",
+            "Warm throughput of global secondary indexes, by index name; an index not named keeps DynamoDB's value.",
+            per_environment(spec, lambda s: _per_index(s, "index_warm_throughput")),
+        ))
+    if index_on_demand_throughput(spec):
+        found.append(Variable(
+            "index_on_demand_throughput", f"map({ON_DEMAND_TYPE})",
+            "Most request units per second an on-demand global secondary index may consume, by index name; an index "
+            "not named is unlimited.",
+            per_environment(spec, lambda s: _per_index(s, "index_on_demand_throughput")),
+        ))
+    return found
+
+
+def _restore_variable(spec: Spec) -> Variable:
+    return Variable(
+        "restore_from_point_in_time",
+        "object({\nsource_table_name = optional(string)\nsource_table_arn = optional(string)\n"
+        "restore_date_time = optional(string)\nrestore_to_latest_time = optional(bool)\n})",
+        "Create the table as a point-in-time restore of another table (only when the table is created); null for "
+        "an empty table.",
+        per_environment(spec, lambda s: _without_nulls(dict(s["restore_from_point_in_time"]))
+                        if s.get("restore_from_point_in_time") is not None else None),
+        nullable=True,
+    )
+
+
+def _timeouts_variable(spec: Spec) -> Variable:
+    return Variable(
+        "table_timeouts",
+        "object({\ncreate = optional(string)\nupdate = optional(string)\ndelete = optional(string)\n})",
+        "How long Terraform waits for the table to be created, updated or deleted (Go durations such as 60m); "
+        "null: the provider's defaults.",
+        per_environment(spec, lambda s: _without_nulls(dict(s.get("timeouts") or {})) or None),
+        nullable=True,
+    )
+
+
 def _without_nulls(value: dict[str, Any]) -> dict[str, Any]:
     """Optional object attributes are left out rather than written as null."""
     return {k: v for k, v in value.items() if v is not None}
@@ -314,11 +407,15 @@ def _without_nulls(value: dict[str, Any]) -> dict[str, Any]:
 # --- what the partial lays out ------------------------------------------------------------------------------------
 
 
+# A restore acts only when the table is created; the provider would replace the table when these change later.
+RESTORE_ARGUMENTS = ("restore_source_name", "restore_source_table_arn", "restore_date_time", "restore_to_latest_time")
+
+
 def resources(spec: Spec) -> tuple[TableResource, ...]:
     """The table resources, always counted so that the table's address is `this[0]` or `autoscaled[0]` whatever
     the spec says: an environment that switches autoscaling on or off moves its state between two stable addresses
     (module README: "Where the table lives"). An on-demand spec needs only `this`."""
-    ignore = ("import_table",) if imports(spec) else ()
+    ignore = (("import_table",) if imports(spec) else ()) + (RESTORE_ARGUMENTS if restores(spec) else ())
     if not provisioned(spec):
         return (TableResource("this", "1", ignore),)
     owned = ("read_capacity", "write_capacity") + (("global_secondary_index",) if autoscales_indexes(spec) else ())
@@ -349,6 +446,11 @@ def context(spec: Spec) -> dict[str, Any]:
         "replicas": replicas(spec),
         "replica_keys": any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or [])),
         "imports": imports(spec),
+        "warm_throughput": warm_throughput(spec),
+        "index_warm_throughput": index_warm_throughput(spec),
+        "index_on_demand_throughput": index_on_demand_throughput(spec),
+        "restores": restores(spec),
+        "timeouts": timeouts(spec),
         "ignores_indexes": autoscales_indexes(spec),
         "spec_index_names": hcl.encode(sorted(i.name for i in spec.global_indexes)),
     }
