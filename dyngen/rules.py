@@ -321,11 +321,12 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
         seen[region] += 1
         if seen[region] == 2:
             yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is listed twice (environment {env})")
-        if customer_key and not replica.get("kms_key_arn"):
+        if customer_key and not replica.get("kms_key_arn") and not _replica_key_created(s):
             yield c.at_env(
                 env, ("replicas", i),
-                f"the table is encrypted with a customer-managed key, so replica `{region}` needs its own `kms_key_arn` "
-                f"(a KMS key lives in one region; dyngen does not create keys in replica regions) (environment {env})",
+                f"the table is encrypted with a customer-managed key that dyngen does not create as a multi-Region key, "
+                f"so replica `{region}` needs its own `kms_key_arn` (a KMS key lives in one region; with "
+                f"`create_kms_key` dyngen replicates the key to the replica's region) (environment {env})",
                 because=(("encryption",),),
             )
         if not customer_key and replica.get("kms_key_arn"):
@@ -418,6 +419,13 @@ def _has_values(mapping: Mapping[str, Any] | None) -> bool:
 
 def _enabled(s: Settings, key: str) -> bool:
     return bool((s.get(key) or {}).get("enabled"))
+
+
+def _replica_key_created(s: Settings) -> bool:
+    """The table's created key is multi-Region and gets a replica in each replica region without a key of its own."""
+    encryption = s.get("encryption") or {}
+    return bool(encryption.get("enabled") and encryption.get("create_kms_key") and not encryption.get("kms_key_arn")
+                and encryption.get("kms_multi_region") is not False)
 
 
 def _customer_key(s: Settings) -> bool:

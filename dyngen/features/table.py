@@ -21,6 +21,8 @@ PROVIDER_MINIMUM = "5.0.0"
 # Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
 RECOVERY_PERIOD_MINIMUM = "5.81.0"
+# Replicas as aws_dynamodb_table_replica resources name their region with the per-resource `region` argument of 6.0.0.
+REGION_ARGUMENT_MINIMUM = "6.0.0"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class TableResource:
     name: str
     count: str | None
     ignore_changes: tuple[str, ...]
+    inline_replicas: bool = False  # replicas as `replica` blocks; elsewhere aws_dynamodb_table_replica resources
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,36 @@ def replicas(spec: Spec) -> bool:
     return any_environment(spec, lambda s: bool(s.get("replicas")))
 
 
+def replica_resources(spec: Spec) -> bool:
+    """Replicas of an autoscaled table are aws_dynamodb_table_replica resources (module README: "Global tables")."""
+    return any_environment(spec, lambda s: is_autoscaled(s) and bool(s.get("replicas")))
+
+
+def multi_region_key(s: Settings) -> bool:
+    """Whether the environment's created key is multi-Region: as the spec says, else exactly when a replica has no
+    key of its own and needs a replica of the table's key."""
+    if customer_key_mode(s) != "created":
+        return False
+    chosen = setting("encryption", "kms_multi_region")(s)
+    if chosen is not None:
+        return bool(chosen)
+    return any(not r.get("kms_key_arn") for r in s.get("replicas") or [])
+
+
+def replica_keys_created(spec: Spec) -> bool:
+    return replicas(spec) and any_environment(spec, multi_region_key)
+
+
+def replica_kms_key_expression(spec: Spec, replica: str) -> str | None:
+    """The key of one replica (`replica` is `replica.value` or `each.value`): its own key, else the replica of the
+    table's multi-Region key in its region."""
+    own = f"{replica}.kms_key_arn"
+    if replica_keys_created(spec):
+        return f"{own} != null ? {own} : lookup(local.replica_kms_key_arns, {replica}.region_name, null)"
+    explicit = any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or []))
+    return own if explicit else None
+
+
 def imports(spec: Spec) -> bool:
     return any_environment(spec, lambda s: s.get("import_from_s3") is not None)
 
@@ -126,6 +159,8 @@ def provider_minimum(spec: Spec) -> str:
         needed.append(ON_DEMAND_THROUGHPUT_MINIMUM)
     if recovery_period(spec):
         needed.append(RECOVERY_PERIOD_MINIMUM)
+    if replica_resources(spec):
+        needed.append(REGION_ARGUMENT_MINIMUM)
     return max(needed, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
@@ -320,11 +355,13 @@ def resources(spec: Spec) -> tuple[TableResource, ...]:
     (module README: "Where the table lives"). An on-demand spec needs only `this`."""
     ignore = ("import_table",) if imports(spec) else ()
     if not provisioned(spec):
-        return (TableResource("this", "1", ignore),)
+        return (TableResource("this", "1", ignore, inline_replicas=True),)
     owned = ("read_capacity", "write_capacity") + (("global_secondary_index",) if autoscales_indexes(spec) else ())
+    separate = replica_resources(spec)
     return (
-        TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore),
-        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0", owned + ignore),
+        TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore, inline_replicas=True),
+        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0", owned + (("replica",) if separate else ()) + ignore,
+                      inline_replicas=not separate),
     )
 
 
@@ -347,7 +384,7 @@ def context(spec: Spec) -> dict[str, Any]:
         "recovery_period": recovery_period(spec),
         "kms_key_arn": kms_key_arn_expression(spec),
         "replicas": replicas(spec),
-        "replica_keys": any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or [])),
+        "replica_kms_key_arn": replica_kms_key_expression(spec, "replica.value"),
         "imports": imports(spec),
         "ignores_indexes": autoscales_indexes(spec),
         "spec_index_names": hcl.encode(sorted(i.name for i in spec.global_indexes)),
@@ -372,6 +409,8 @@ def outputs(spec: Spec) -> list[Output]:
             "[for i in local.table.local_secondary_index : i.name]))",
         ))
     if replicas(spec):
+        inline = "{ for r in local.table.replica : r.region_name => r.arn }"
+        separate = "{ for region, r in aws_dynamodb_table_replica.this : region => r.arn }"
         found.append(Output("replica_arns", "ARN of each replica, by region.",
-                            "{ for r in local.table.replica : r.region_name => r.arn }"))
+                            f"merge({inline}, {separate})" if replica_resources(spec) else inline))
     return found

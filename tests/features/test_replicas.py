@@ -1,0 +1,95 @@
+"""Global tables: replica keys for the created key, provisioned replicas as resources, multi-Region strong
+consistency and per-replica details, rendered, parsed back and planned with a real Terraform (tf-plan)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+from dyngen.hcl import unquote
+from dyngen.render import render_spec
+from tests.conftest import REPO, parse_hcl, resources, spec_from_yaml
+from tests.tools import assert_external_checks_pass, tf_plan, write_tree
+
+PRODUCTION_WITH_KEYS = """
+version: 1
+name: orders
+project: shop
+hash_key: order_id
+attributes: {order_id: S}
+settings:
+  region: eu-west-1
+  stream: {enabled: true, view_type: NEW_AND_OLD_IMAGES}
+environments:
+  staging: {profile: staging}
+  prod:
+    profile: production
+    replicas:
+      - region_name: us-east-1
+      - region_name: ap-southeast-1
+        kms_key_arn: arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+"""
+
+
+def state_resources(report: dict[str, Any], root: Path) -> dict[str, dict[str, Any]]:
+    """{address: values} of every managed resource of the applied state of one root."""
+    state = report[str(root)]["state"]
+    assert state is not None, report[str(root)]["diagnostics"]
+
+    def walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        yield from module.get("resources", [])
+        for child in module.get("child_modules", []):
+            yield from walk(child)
+
+    return {r["address"]: r["values"] for r in walk(state["values"]["root_module"]) if r["mode"] == "managed"}
+
+
+def tfvars(files: dict[str, str], name: str, env: str) -> dict[str, Any]:
+    return parse_hcl(files[f"{name}/envs/{env}/terraform.tfvars"])
+
+
+# --- production profile plus replicas ------------------------------------------------------------------------------
+
+
+def test_production_profile_with_replicas_needs_no_per_replica_key() -> None:
+    spec_file = REPO / "specs" / "global-orders.yaml"
+    files = render_spec(spec_from_yaml(spec_file.read_text(encoding="utf-8"), str(spec_file)))
+    prod = tfvars(files, "global-orders", "prod")
+    assert prod["kms_multi_region"] is True and prod["create_kms_key"] is True
+    assert all("kms_key_arn" not in r for r in prod["replicas"])
+    assert tfvars(files, "global-orders", "staging")["kms_multi_region"] is False
+
+
+def test_created_key_is_multi_region_with_a_replica_key_per_keyless_replica(tmp_path: Path) -> None:
+    files = render_spec(spec_from_yaml(PRODUCTION_WITH_KEYS))
+    main = parse_hcl(files["orders/main.tf"])
+    replica_key = resources(main, "aws_kms_replica_key")["this"]
+    assert replica_key["for_each"] == "${local.replica_key_regions}" and replica_key["region"] == "${each.key}"
+    assert resources(main, "aws_kms_key")["this"]["multi_region"] == "${var.kms_multi_region}"
+    assert '"dynamodb.${each.key}.amazonaws.com"' in files["orders/main.tf"]
+    assert 'version = ">= 6.0.0, < 7.0.0"' in files["orders/versions.tf"]
+    write_tree(files, tmp_path)
+    assert_external_checks_pass(tmp_path)
+
+    root = tmp_path / "orders" / "envs" / "prod"
+    report = tf_plan(root, tmp=tmp_path)
+    assert report[str(root)]["converged"], report["_run"].stdout
+    state = state_resources(report, root)
+    primary = state["module.table.aws_kms_key.this[0]"]
+    assert primary["multi_region"] is True
+    replica_keys = {a: v for a, v in state.items() if a.startswith("module.table.aws_kms_replica_key.this")}
+    assert list(replica_keys) == ['module.table.aws_kms_replica_key.this["us-east-1"]']  # the explicit key wins
+    replica_key = replica_keys['module.table.aws_kms_replica_key.this["us-east-1"]']
+    assert replica_key["region"] == "us-east-1" and replica_key["primary_key_arn"] == primary["arn"]
+    assert "dynamodb.us-east-1.amazonaws.com" in replica_key["policy"]
+    table = state["module.table.aws_dynamodb_table.this[0]"]
+    keys = {r["region_name"]: r["kms_key_arn"] for r in table["replica"]}
+    assert keys == {"us-east-1": replica_key["arn"],
+                    "ap-southeast-1": "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+    assert table["server_side_encryption"][0]["kms_key_arn"] == primary["arn"]
+
+
+def test_a_key_without_replicas_stays_single_region(render_yaml) -> None:  # type: ignore[no-untyped-def]
+    files = render_yaml(PRODUCTION_WITH_KEYS.replace("    replicas:", "    replicas_unused:").split("    replicas_unused:")[0])
+    assert "multi_region" not in files["orders/main.tf"] and "aws_kms_replica_key" not in files["orders/main.tf"]
+    assert unquote(tfvars(files, "orders", "prod")["billing_mode"]) == "PAY_PER_REQUEST"
