@@ -333,14 +333,29 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
             yield c.at_env(env, ("replicas", i, "kms_key_arn"), f"replica `{region}` sets a kms_key_arn but the table uses no customer-managed key (environment {env})")
     if replicas and not s.get("region"):
         yield c.at_env(env, ("replicas",), f"replicas need the table's `region` to be set (environment {env})")
-    if replicas and s.get("billing_mode") == "PROVISIONED":
-        # DynamoDB accepts replicas on a provisioned table only once its write capacity autoscales, and the scaling
-        # targets can only be registered after the table exists: the first apply would fail.
+    yield from _provisioned_replicas(c, env, s)
+
+
+def _provisioned_replicas(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """DynamoDB accepts replicas of a provisioned table only once its write capacity autoscales, and wants the write
+    capacity of the table and its global indexes managed alike; dyngen then creates the replicas after the scaling
+    policies (aws_dynamodb_table_replica)."""
+    if not s.get("replicas") or s.get("billing_mode") != "PROVISIONED":
+        return
+    if not _enabled(s, "autoscaling"):
         yield c.at_env(
             env, ("replicas",),
-            f"replicas need billing_mode PAY_PER_REQUEST: DynamoDB refuses replicas of a provisioned table whose "
-            f"write capacity does not autoscale yet (environment {env})",
-            because=(("billing_mode",),),
+            f"replicas of a PROVISIONED table need `autoscaling.enabled: true`: DynamoDB accepts replicas of a "
+            f"provisioned table only once its write capacity autoscales (or use billing_mode PAY_PER_REQUEST) "
+            f"(environment {env})",
+            because=(("billing_mode",), ("autoscaling", "enabled"), ("autoscaling",)),
+        )
+    elif c.data.get("global_secondary_indexes") and not (s.get("autoscaling") or {}).get("indexes"):
+        yield c.at_env(
+            env, ("autoscaling", "indexes"),
+            f"replicas of a PROVISIONED table with global secondary indexes need `autoscaling.indexes: true`: a "
+            f"global table manages the write capacity of its indexes like the table's (environment {env})",
+            because=(("autoscaling",),),
         )
 
 

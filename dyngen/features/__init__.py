@@ -38,8 +38,9 @@ def all_features() -> tuple[ModuleType, ...]:
         iam,
         items,
         kms,
+        replicas,
         table,
         vpc_endpoint,
     )
 
-    return (table, kms, autoscaling, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items)
+    return (table, kms, autoscaling, replicas, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items)

@@ -93,3 +93,72 @@ def test_a_key_without_replicas_stays_single_region(render_yaml) -> None:  # typ
     files = render_yaml(PRODUCTION_WITH_KEYS.replace("    replicas:", "    replicas_unused:").split("    replicas_unused:")[0])
     assert "multi_region" not in files["orders/main.tf"] and "aws_kms_replica_key" not in files["orders/main.tf"]
     assert unquote(tfvars(files, "orders", "prod")["billing_mode"]) == "PAY_PER_REQUEST"
+
+
+# --- provisioned global tables -------------------------------------------------------------------------------------
+
+PROVISIONED_GLOBAL = """
+version: 1
+name: orders
+project: shop
+hash_key: order_id
+attributes: {order_id: S, customer_id: S}
+global_secondary_indexes:
+  - {name: CustomerIndex, hash_key: customer_id, projection_type: ALL}
+settings:
+  region: eu-west-1
+  stream: {enabled: true, view_type: NEW_AND_OLD_IMAGES}
+environments:
+  staging: {replicas: [{region_name: us-east-1}]}
+  prod:
+    profile: production
+    billing_mode: PROVISIONED
+    autoscaling:
+      enabled: true
+      read: {min_capacity: 5, max_capacity: 50}
+      write: {min_capacity: 5, max_capacity: 50}
+    replicas:
+REPLICAS"""
+
+
+def provisioned_global(*regions: str) -> str:
+    return PROVISIONED_GLOBAL.replace("REPLICAS", "".join(f"      - region_name: {r}\n" for r in regions))
+
+
+def test_replicas_of_an_autoscaled_table_are_resources_after_the_scaling_policies() -> None:
+    files = render_spec(spec_from_yaml(provisioned_global("us-east-1")))
+    main = parse_hcl(files["orders/main.tf"])
+    tables = resources(main, "aws_dynamodb_table")
+    dynamic = {name: [key for block in body.get("dynamic", []) for key in block] for name, body in tables.items()}
+    assert '"replica"' in dynamic["this"] and '"replica"' not in dynamic["autoscaled"]  # on demand keeps them inline
+    assert "replica" in tables["autoscaled"]["lifecycle"][0]["ignore_changes"]
+    replica = resources(main, "aws_dynamodb_table_replica")["this"]
+    assert replica["region"] == "${each.key}" and replica["global_table_arn"] == "${local.table.arn}"
+    assert replica["depends_on"] == [
+        "${aws_appautoscaling_policy.table_read}", "${aws_appautoscaling_policy.table_write}",
+        "${aws_appautoscaling_policy.index_read}", "${aws_appautoscaling_policy.index_write}"]
+
+
+def test_adding_a_replica_to_a_provisioned_global_table_destroys_nothing(tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    write_tree(render_spec(spec_from_yaml(provisioned_global("us-east-1"))), before)
+    write_tree(render_spec(spec_from_yaml(provisioned_global("us-east-1", "ap-southeast-1"))), after)
+    assert_external_checks_pass(after)
+    state_file = tmp_path / "before.tfstate"
+
+    first_root = before / "orders" / "envs" / "prod"
+    first = tf_plan(first_root, extra=("--save-state", str(state_file)), tmp=tmp_path)
+    assert first[str(first_root)]["converged"], first["_run"].stdout
+    state = state_resources(first, first_root)
+    replica = state['module.table.aws_dynamodb_table_replica.this["us-east-1"]']
+    assert replica["region"] == "us-east-1" and replica["point_in_time_recovery"] is True
+    assert replica["global_table_arn"] == state["module.table.aws_dynamodb_table.autoscaled[0]"]["arn"]
+    assert replica["kms_key_arn"] == state['module.table.aws_kms_replica_key.this["us-east-1"]']["arn"]
+
+    root = after / "orders" / "envs" / "prod"
+    second = tf_plan(root, apply=False, extra=("--state", str(state_file)), tmp=tmp_path)
+    counts = second[str(root)]["counts"]
+    assert (counts["add"], counts["change"], counts["remove"]) == (2, 0, 0), second["_run"].stdout
+    created = sorted(c["address"] for c in second[str(root)]["plan"]["resource_changes"] if c["change"]["actions"] == ["create"])
+    assert created == ['module.table.aws_dynamodb_table_replica.this["ap-southeast-1"]',
+                       'module.table.aws_kms_replica_key.this["ap-southeast-1"]']
