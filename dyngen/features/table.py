@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen import hcl, rules
+from dyngen import hcl, rules, schema
 from dyngen.features import Output
 from dyngen.model import Index, Settings, Spec
 from dyngen.variables import (
@@ -134,6 +134,19 @@ def replica_kms_key_expression(spec: Spec, replica: str) -> str | None:
     return own if explicit else None
 
 
+def strong_consistency(s: Settings) -> bool:
+    """Multi-Region strong consistency (MRSC): the replicas' consistency_mode is STRONG."""
+    return any(r.get("consistency_mode") == "STRONG" for r in s.get("replicas") or [])
+
+
+def _replica_uses(spec: Spec, key: str) -> bool:
+    return any_environment(spec, lambda s: any(r.get(key) is not None for r in s.get("replicas") or []))
+
+
+def witness(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: s.get("global_table_witness") is not None)
+
+
 def imports(spec: Spec) -> bool:
     return any_environment(spec, lambda s: s.get("import_from_s3") is not None)
 
@@ -199,6 +212,8 @@ def variables(spec: Spec) -> list[Variable]:
     found += _encryption_variables(spec)
     if replicas(spec):
         found.append(_replicas_variable(spec))
+    if witness(spec):
+        found.append(_witness_variable(spec))
     if imports(spec):
         found.append(_import_variable(spec))
     found.append(Variable("tags", "map(string)", "Tags for every resource of the module.",
@@ -295,22 +310,44 @@ def _encryption_variables(spec: Spec) -> list[Variable]:
     return found
 
 
+# Optional attributes of the `replicas` variable, each declared only where some replica of the spec sets it.
+REPLICA_OPTIONS = (("consistency_mode", "consistency_mode", "string"),)
+
+
 def _replicas_variable(spec: Spec) -> Variable:
+    options = [(key, name, kind) for key, name, kind in REPLICA_OPTIONS if _replica_uses(spec, key)]
+
     def pick(s: Settings) -> list[dict[str, Any]]:
         return [_without_nulls({
             "region_name": r["region_name"],
             "kms_key_arn": r.get("kms_key_arn"),
             "point_in_time_recovery": bool(r.get("point_in_time_recovery", True)),
             "propagate_tags": bool(r.get("propagate_tags", True)),
+            **{name: r.get(key) for key, name, _ in options},
         }) for r in s.get("replicas") or []]
 
+    extra = "".join(f"{name} = optional({kind})\n" for _, name, kind in options)
     return Variable(
         "replicas",
         "list(object({\nregion_name = string\nkms_key_arn = optional(string)\n"
-        "point_in_time_recovery = optional(bool, true)\npropagate_tags = optional(bool, true)\n}))",
+        "point_in_time_recovery = optional(bool, true)\npropagate_tags = optional(bool, true)\n" + extra + "}))",
         "Regions the table is replicated to (global tables version 2019.11.21).",
         per_environment(spec, pick),
     )
+
+
+def _witness_variable(spec: Spec) -> Variable:
+    return Variable(
+        "global_table_witness_region", "string",
+        "Witness Region of a multi-Region strongly consistent global table; null for none.",
+        per_environment(spec, setting("global_table_witness", "region_name")), nullable=True,
+        validations=(Validation(f"var.global_table_witness_region == null ? true : can(regex({hcl.quote(_region_pattern())}, "
+                                "var.global_table_witness_region))", "global_table_witness_region must be an AWS region code."),),
+    )
+
+
+def _region_pattern() -> str:
+    return str(schema.definition("region")["pattern"])
 
 
 def _import_variable(spec: Spec) -> Variable:
@@ -385,6 +422,8 @@ def context(spec: Spec) -> dict[str, Any]:
         "kms_key_arn": kms_key_arn_expression(spec),
         "replicas": replicas(spec),
         "replica_kms_key_arn": replica_kms_key_expression(spec, "replica.value"),
+        "consistency_mode": _replica_uses(spec, "consistency_mode"),
+        "witness": witness(spec),
         "imports": imports(spec),
         "ignores_indexes": autoscales_indexes(spec),
         "spec_index_names": hcl.encode(sorted(i.name for i in spec.global_indexes)),

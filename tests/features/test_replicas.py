@@ -162,3 +162,28 @@ def test_adding_a_replica_to_a_provisioned_global_table_destroys_nothing(tmp_pat
     created = sorted(c["address"] for c in second[str(root)]["plan"]["resource_changes"] if c["change"]["actions"] == ["create"])
     assert created == ['module.table.aws_dynamodb_table_replica.this["ap-southeast-1"]',
                        'module.table.aws_kms_replica_key.this["ap-southeast-1"]']
+
+
+# --- multi-Region strong consistency -------------------------------------------------------------------------------
+
+
+def test_strongly_consistent_replica_and_witness_are_planned(tmp_path: Path) -> None:
+    spec_file = REPO / "specs" / "global-ledger.yaml"
+    files = render_spec(spec_from_yaml(spec_file.read_text(encoding="utf-8"), str(spec_file)))
+    prod = tfvars(files, "global-ledger", "prod")
+    assert unquote(prod["global_table_witness_region"]) == "us-west-2"
+    assert [unquote(r["consistency_mode"]) for r in prod["replicas"]] == ["STRONG"]
+    assert "global_table_witness_region" not in tfvars(files, "global-ledger", "staging")
+    write_tree(files, tmp_path)
+    assert_external_checks_pass(tmp_path)
+
+    root = tmp_path / "global-ledger" / "envs" / "prod"
+    report = tf_plan(root, tmp=tmp_path)
+    assert report[str(root)]["converged"], report["_run"].stdout
+    state = state_resources(report, root)
+    table = state["module.table.aws_dynamodb_table.this[0]"]
+    assert table["global_table_witness"] == [{"region_name": "us-west-2"}]
+    [replica] = table["replica"]
+    assert (replica["region_name"], replica["consistency_mode"]) == ("us-east-2", "STRONG")
+    assert replica["kms_key_arn"] == state['module.table.aws_kms_replica_key.this["us-east-2"]']["arn"]
+    assert not table["stream_enabled"]  # MRSC replicates without DynamoDB Streams
