@@ -23,6 +23,8 @@ ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
 RECOVERY_PERIOD_MINIMUM = "5.81.0"
 # Replicas as aws_dynamodb_table_replica resources name their region with the per-resource `region` argument of 6.0.0.
 REGION_ARGUMENT_MINIMUM = "6.0.0"
+CONSISTENCY_MODE_MINIMUM = "6.3.0"  # replica.consistency_mode
+WITNESS_MINIMUM = "6.22.0"  # global_table_witness
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,10 @@ def provider_minimum(spec: Spec) -> str:
         needed.append(RECOVERY_PERIOD_MINIMUM)
     if replica_resources(spec):
         needed.append(REGION_ARGUMENT_MINIMUM)
+    if _replica_uses(spec, "consistency_mode"):
+        needed.append(CONSISTENCY_MODE_MINIMUM)
+    if witness(spec):
+        needed.append(WITNESS_MINIMUM)
     return max(needed, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 

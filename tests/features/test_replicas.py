@@ -174,6 +174,7 @@ def test_strongly_consistent_replica_and_witness_are_planned(tmp_path: Path) -> 
     assert unquote(prod["global_table_witness_region"]) == "us-west-2"
     assert [unquote(r["consistency_mode"]) for r in prod["replicas"]] == ["STRONG"]
     assert "global_table_witness_region" not in tfvars(files, "global-ledger", "staging")
+    assert 'version = ">= 6.22.0, < 7.0.0"' in files["global-ledger/versions.tf"]  # global_table_witness came in 6.22.0
     write_tree(files, tmp_path)
     assert_external_checks_pass(tmp_path)
 
