@@ -459,6 +459,22 @@ def _strong_consistency_features(c: Checker, env: str, s: Settings) -> Iterator[
         )
 
 
+def replica_table_class(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """A replica's own table class is `table_class_override`, which only aws_dynamodb_table_replica has; dyngen renders
+    replicas that way for autoscaled provisioned tables only (the inline `replica` block has no table class)."""
+    autoscaled = s.get("billing_mode") == "PROVISIONED" and _enabled(s, "autoscaling")
+    for i, replica in enumerate(s.get("replicas") or []):
+        if replica.get("table_class") is not None and not autoscaled:
+            yield c.at_env(
+                env, ("replicas", i, "table_class"),
+                f"replica `{replica['region_name']}` cannot have its own table_class here: the provider sets a "
+                f"replica's class only on aws_dynamodb_table_replica (table_class_override), which dyngen renders for "
+                f"PROVISIONED tables with autoscaling; an on-demand table's inline replica block takes the table's "
+                f"class (environment {env})",
+                because=(("billing_mode",), ("autoscaling",)),
+            )
+
+
 def backend_key(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     key = ((s.get("backend") or {}).get("s3") or {}).get("key")
     if not key:
@@ -559,6 +575,7 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     encryption_settings,
     replica_settings,
     consistency_settings,
+    replica_table_class,
     backend_key,
     alarm_window,
     backup_settings,

@@ -33,6 +33,9 @@ def context(spec: Spec) -> dict[str, Any]:
     return {
         "kms_key_arn": table.replica_kms_key_expression(spec, "each.value"),
         "depends_on": scaling_policies(spec),
+        "deletion_protection": table.protects_replicas(spec),
+        # table_class_override exists only on aws_dynamodb_table_replica, not on the table's inline replica block.
+        "table_class": table.replica_uses(spec, "table_class"),
     }
 
 

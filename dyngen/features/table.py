@@ -25,6 +25,7 @@ RECOVERY_PERIOD_MINIMUM = "5.81.0"
 REGION_ARGUMENT_MINIMUM = "6.0.0"
 CONSISTENCY_MODE_MINIMUM = "6.3.0"  # replica.consistency_mode
 WITNESS_MINIMUM = "6.22.0"  # global_table_witness
+REPLICA_DELETION_PROTECTION_MINIMUM = "6.9.0"  # replica.deletion_protection_enabled
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,20 @@ def strong_consistency(s: Settings) -> bool:
     return any(r.get("consistency_mode") == "STRONG" for r in s.get("replicas") or [])
 
 
-def _replica_uses(spec: Spec, key: str) -> bool:
+def replica_uses(spec: Spec, key: str) -> bool:
     return any_environment(spec, lambda s: any(r.get(key) is not None for r in s.get("replicas") or []))
+
+
+def replica_deletion_protection(r: Settings, s: Settings) -> bool:
+    """A replica is protected as the replica says, else as its table is."""
+    own = r.get("deletion_protection")
+    return bool(s.get("deletion_protection")) if own is None else bool(own)
+
+
+def protects_replicas(spec: Spec) -> bool:
+    """Whether some replica is protected or says whether it is: only then is the argument (6.9.0) rendered."""
+    return any_environment(spec, lambda s: any(
+        r.get("deletion_protection") is not None or replica_deletion_protection(r, s) for r in s.get("replicas") or []))
 
 
 def witness(spec: Spec) -> bool:
@@ -176,10 +189,12 @@ def provider_minimum(spec: Spec) -> str:
         needed.append(RECOVERY_PERIOD_MINIMUM)
     if replica_resources(spec):
         needed.append(REGION_ARGUMENT_MINIMUM)
-    if _replica_uses(spec, "consistency_mode"):
+    if replica_uses(spec, "consistency_mode"):
         needed.append(CONSISTENCY_MODE_MINIMUM)
     if witness(spec):
         needed.append(WITNESS_MINIMUM)
+    if protects_replicas(spec):
+        needed.append(REPLICA_DELETION_PROTECTION_MINIMUM)
     return max(needed, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
@@ -317,11 +332,12 @@ def _encryption_variables(spec: Spec) -> list[Variable]:
 
 
 # Optional attributes of the `replicas` variable, each declared only where some replica of the spec sets it.
-REPLICA_OPTIONS = (("consistency_mode", "consistency_mode", "string"),)
+REPLICA_OPTIONS = (("consistency_mode", "consistency_mode", "string"), ("table_class", "table_class", "string"))
 
 
 def _replicas_variable(spec: Spec) -> Variable:
-    options = [(key, name, kind) for key, name, kind in REPLICA_OPTIONS if _replica_uses(spec, key)]
+    options = [(key, name, kind) for key, name, kind in REPLICA_OPTIONS if replica_uses(spec, key)]
+    protects = protects_replicas(spec)
 
     def pick(s: Settings) -> list[dict[str, Any]]:
         return [_without_nulls({
@@ -329,10 +345,12 @@ def _replicas_variable(spec: Spec) -> Variable:
             "kms_key_arn": r.get("kms_key_arn"),
             "point_in_time_recovery": bool(r.get("point_in_time_recovery", True)),
             "propagate_tags": bool(r.get("propagate_tags", True)),
+            "deletion_protection_enabled": replica_deletion_protection(r, s) if protects else None,
             **{name: r.get(key) for key, name, _ in options},
         }) for r in s.get("replicas") or []]
 
-    extra = "".join(f"{name} = optional({kind})\n" for _, name, kind in options)
+    extra = "deletion_protection_enabled = optional(bool, false)\n" if protects else ""
+    extra += "".join(f"{name} = optional({kind})\n" for _, name, kind in options)
     return Variable(
         "replicas",
         "list(object({\nregion_name = string\nkms_key_arn = optional(string)\n"
@@ -428,7 +446,8 @@ def context(spec: Spec) -> dict[str, Any]:
         "kms_key_arn": kms_key_arn_expression(spec),
         "replicas": replicas(spec),
         "replica_kms_key_arn": replica_kms_key_expression(spec, "replica.value"),
-        "consistency_mode": _replica_uses(spec, "consistency_mode"),
+        "consistency_mode": replica_uses(spec, "consistency_mode"),
+        "replica_deletion_protection": protects_replicas(spec),
         "witness": witness(spec),
         "imports": imports(spec),
         "ignores_indexes": autoscales_indexes(spec),

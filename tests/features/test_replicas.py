@@ -28,6 +28,7 @@ environments:
       - region_name: us-east-1
       - region_name: ap-southeast-1
         kms_key_arn: arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+        deletion_protection: false
 """
 
 
@@ -67,7 +68,7 @@ def test_created_key_is_multi_region_with_a_replica_key_per_keyless_replica(tmp_
     assert replica_key["for_each"] == "${local.replica_key_regions}" and replica_key["region"] == "${each.key}"
     assert resources(main, "aws_kms_key")["this"]["multi_region"] == "${var.kms_multi_region}"
     assert '"dynamodb.${each.key}.amazonaws.com"' in files["orders/main.tf"]
-    assert 'version = ">= 6.0.0, < 7.0.0"' in files["orders/versions.tf"]
+    assert 'version = ">= 6.9.0, < 7.0.0"' in files["orders/versions.tf"]  # replica.deletion_protection_enabled
     write_tree(files, tmp_path)
     assert_external_checks_pass(tmp_path)
 
@@ -87,6 +88,9 @@ def test_created_key_is_multi_region_with_a_replica_key_per_keyless_replica(tmp_
     assert keys == {"us-east-1": replica_key["arn"],
                     "ap-southeast-1": "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
     assert table["server_side_encryption"][0]["kms_key_arn"] == primary["arn"]
+    # replicas are protected like the table (production profile) unless they say otherwise
+    protection = {r["region_name"]: r["deletion_protection_enabled"] for r in table["replica"]}
+    assert protection == {"us-east-1": True, "ap-southeast-1": False}
 
 
 def test_a_key_without_replicas_stays_single_region(render_yaml) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +126,10 @@ REPLICAS"""
 
 
 def provisioned_global(*regions: str) -> str:
-    return PROVISIONED_GLOBAL.replace("REPLICAS", "".join(f"      - region_name: {r}\n" for r in regions))
+    """The first replica keeps its data in the infrequent-access class, which only a replica resource can say."""
+    listed = [f"      - region_name: {r}\n" for r in regions]
+    listed[0] += "        table_class: STANDARD_INFREQUENT_ACCESS\n"
+    return PROVISIONED_GLOBAL.replace("REPLICAS", "".join(listed))
 
 
 def test_replicas_of_an_autoscaled_table_are_resources_after_the_scaling_policies() -> None:
@@ -152,6 +159,7 @@ def test_adding_a_replica_to_a_provisioned_global_table_destroys_nothing(tmp_pat
     state = state_resources(first, first_root)
     replica = state['module.table.aws_dynamodb_table_replica.this["us-east-1"]']
     assert replica["region"] == "us-east-1" and replica["point_in_time_recovery"] is True
+    assert replica["table_class_override"] == "STANDARD_INFREQUENT_ACCESS" and replica["deletion_protection_enabled"] is True
     assert replica["global_table_arn"] == state["module.table.aws_dynamodb_table.autoscaled[0]"]["arn"]
     assert replica["kms_key_arn"] == state['module.table.aws_kms_replica_key.this["us-east-1"]']["arn"]
 
