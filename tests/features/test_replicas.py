@@ -52,13 +52,38 @@ def tfvars(files: dict[str, str], name: str, env: str) -> dict[str, Any]:
 # --- production profile plus replicas ------------------------------------------------------------------------------
 
 
-def test_production_profile_with_replicas_needs_no_per_replica_key() -> None:
-    spec_file = REPO / "specs" / "global-orders.yaml"
-    files = render_spec(spec_from_yaml(spec_file.read_text(encoding="utf-8"), str(spec_file)))
+def global_orders(*regions: str) -> dict[str, str]:
+    """specs/global-orders.yaml (production profile, no per-replica key) with the given replica regions in prod."""
+    text = (REPO / "specs" / "global-orders.yaml").read_text(encoding="utf-8")
+    listed = "".join(f"      - region_name: {r}\n" for r in regions)
+    text = text.replace("      - region_name: us-east-1\n      - region_name: ap-southeast-1\n", listed)
+    return render_spec(spec_from_yaml(text, "specs/global-orders.yaml"))
+
+
+def test_production_profile_with_replicas_needs_no_per_replica_key(tmp_path: Path) -> None:
+    files = global_orders("us-east-1", "ap-southeast-1")
     prod = tfvars(files, "global-orders", "prod")
     assert prod["kms_multi_region"] is True and prod["create_kms_key"] is True
     assert all("kms_key_arn" not in r for r in prod["replicas"])
     assert tfvars(files, "global-orders", "staging")["kms_multi_region"] is False
+
+    # Terraform plans it, and adding the second replica later keeps everything (the key is multi-Region already)
+    before, after = tmp_path / "before", tmp_path / "after"
+    write_tree(global_orders("us-east-1"), before)
+    write_tree(files, after)
+    state_file = tmp_path / "one-replica.tfstate"
+    first_root = before / "global-orders" / "envs" / "prod"
+    first = tf_plan(first_root, extra=("--save-state", str(state_file)), tmp=tmp_path)
+    assert first[str(first_root)]["converged"], first["_run"].stdout
+    root = after / "global-orders" / "envs" / "prod"
+    second = tf_plan(root, extra=("--state", str(state_file)), tmp=tmp_path)
+    counts = second[str(root)]["counts"]
+    assert (counts["add"], counts["change"], counts["remove"]) == (1, 1, 0), second["_run"].stdout  # key + table
+    assert second[str(root)]["converged"], second["_run"].stdout
+    table = state_resources(second, root)["module.table.aws_dynamodb_table.this[0]"]
+    keys = state_resources(second, root)
+    assert {r["region_name"]: r["kms_key_arn"] for r in table["replica"]} == {
+        region: keys[f'module.table.aws_kms_replica_key.this["{region}"]']["arn"] for region in ("us-east-1", "ap-southeast-1")}
 
 
 def test_created_key_is_multi_region_with_a_replica_key_per_keyless_replica(tmp_path: Path) -> None:
@@ -196,3 +221,14 @@ def test_strongly_consistent_replica_and_witness_are_planned(tmp_path: Path) -> 
     assert (replica["region_name"], replica["consistency_mode"]) == ("us-east-2", "STRONG")
     assert replica["kms_key_arn"] == state['module.table.aws_kms_replica_key.this["us-east-2"]']["arn"]
     assert not table["stream_enabled"]  # MRSC replicates without DynamoDB Streams
+
+
+def test_strongly_consistent_tables_get_no_replication_latency_alarm(render_yaml) -> None:  # type: ignore[no-untyped-def]
+    text = (REPO / "specs" / "global-ledger.yaml").read_text(encoding="utf-8")
+    with_alarms = text.replace("  tags: {Team: payments}\n", "  tags: {Team: payments}\n  alarms: {enabled: true}\n")
+    files = render_yaml(with_alarms)
+    assert "alarm_replication_latency_threshold_ms" not in tfvars(files, "global-ledger", "prod")  # MRSC publishes none
+    eventual = with_alarms.replace("        consistency_mode: STRONG\n", "").replace(
+        "    global_table_witness:\n      region_name: us-west-2\n", "").replace(
+        "  alarms: {enabled: true}\n", "  alarms: {enabled: true}\n  stream: {enabled: true, view_type: NEW_AND_OLD_IMAGES}\n")
+    assert tfvars(render_yaml(eventual), "global-ledger", "prod")["alarm_replication_latency_threshold_ms"] == 60000
