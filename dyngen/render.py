@@ -64,6 +64,10 @@ class ModuleView:
         return table.replica_resources(self.spec)
 
     @property
+    def strong_consistency(self) -> bool:
+        return table.strongly_consistent(self.spec)
+
+    @property
     def summary(self) -> str | None:
         """The spec's description as one comment line."""
         text = self.spec.description

@@ -90,7 +90,7 @@ def variables(spec: Spec) -> list[Variable]:
         found.append(Variable(
             "kms_multi_region", "bool",
             "Make the created key multi-Region, with a replica key in the region of each replica that names no key "
-            "of its own. Changing it replaces the key (README: \"Global tables\").",
+            "of its own. Changing it replaces the key (README: \"Replica keys\").",
             per_environment(spec, table.multi_region_key),
         ))
     return found

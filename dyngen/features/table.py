@@ -108,7 +108,7 @@ def replicas(spec: Spec) -> bool:
 
 
 def replica_resources(spec: Spec) -> bool:
-    """Replicas of an autoscaled table are aws_dynamodb_table_replica resources (module README: "Global tables")."""
+    """Replicas of an autoscaled table are aws_dynamodb_table_replica resources (module README: "Provisioned global tables")."""
     return any_environment(spec, lambda s: is_autoscaled(s) and bool(s.get("replicas")))
 
 
@@ -156,6 +156,10 @@ def protects_replicas(spec: Spec) -> bool:
     """Whether some replica is protected or says whether it is: only then is the argument (6.9.0) rendered."""
     return any_environment(spec, lambda s: any(
         r.get("deletion_protection") is not None or replica_deletion_protection(r, s) for r in s.get("replicas") or []))
+
+
+def strongly_consistent(spec: Spec) -> bool:
+    return any_environment(spec, strong_consistency)
 
 
 def witness(spec: Spec) -> bool:
