@@ -56,6 +56,18 @@ class ModuleView:
         return table.imports(self.spec)
 
     @property
+    def replica_keys(self) -> bool:
+        return table.replica_keys_created(self.spec)
+
+    @property
+    def replica_resources(self) -> bool:
+        return table.replica_resources(self.spec)
+
+    @property
+    def strong_consistency(self) -> bool:
+        return table.strongly_consistent(self.spec)
+
+    @property
     def summary(self) -> str | None:
         """The spec's description as one comment line."""
         text = self.spec.description

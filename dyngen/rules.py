@@ -19,6 +19,16 @@ BACKUP_COLD_STORAGE_MINIMUM_DAYS = 90  # AWS Backup keeps a cold recovery point 
 # DynamoDB's PutResourcePolicy refuses a policy over 20 KB, whitespace included (DynamoDB Developer Guide,
 # "Resource-based policy considerations").
 RESOURCE_POLICY_MAXIMUM_BYTES = 20 * 1024
+# Multi-Region strong consistency (MRSC), as the DynamoDB docs state it: "A MRSC global table can be configured with
+# either three replicas, or with two replicas and one witness", all "within the same Region set"
+# (API_CreateGlobalTableWitnessGroupMemberAction); TTL and transactions are not supported (V2globaltables_HowItWorks).
+MRSC_DOCS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html"
+MRSC_REGION_COUNT = 3
+MRSC_REGION_SETS = {
+    "US": ("us-east-1", "us-east-2", "us-west-2"),
+    "EU": ("eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1"),
+    "AP": ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3"),
+}
 
 
 class Checker:
@@ -265,7 +275,8 @@ def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]
 
 def stream_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     stream = s.get("stream") or {}
-    if s.get("replicas") and not (stream.get("enabled") and stream.get("view_type") == "NEW_AND_OLD_IMAGES"):
+    strong = any(r.get("consistency_mode") == "STRONG" for r in s.get("replicas") or [])  # MRSC replicates without streams
+    if s.get("replicas") and not strong and not (stream.get("enabled") and stream.get("view_type") == "NEW_AND_OLD_IMAGES"):
         yield c.at_env(
             env, ("replicas",), f"replicas need `stream: {{enabled: true, view_type: NEW_AND_OLD_IMAGES}}` (environment {env})",
             because=(("stream", "view_type"), ("stream", "enabled"), ("stream",)),
@@ -324,26 +335,147 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
         seen[region] += 1
         if seen[region] == 2:
             yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is listed twice (environment {env})")
-        if customer_key and not replica.get("kms_key_arn"):
+        if customer_key and not replica.get("kms_key_arn") and not _replica_key_created(s):
             yield c.at_env(
                 env, ("replicas", i),
-                f"the table is encrypted with a customer-managed key, so replica `{region}` needs its own `kms_key_arn` "
-                f"(a KMS key lives in one region; dyngen does not create keys in replica regions) (environment {env})",
+                f"the table is encrypted with a customer-managed key that dyngen does not create as a multi-Region key, "
+                f"so replica `{region}` needs its own `kms_key_arn` (a KMS key lives in one region; with "
+                f"`create_kms_key` dyngen replicates the key to the replica's region) (environment {env})",
                 because=(("encryption",),),
             )
         if not customer_key and replica.get("kms_key_arn"):
             yield c.at_env(env, ("replicas", i, "kms_key_arn"), f"replica `{region}` sets a kms_key_arn but the table uses no customer-managed key (environment {env})")
     if replicas and not s.get("region"):
         yield c.at_env(env, ("replicas",), f"replicas need the table's `region` to be set (environment {env})")
-    if replicas and s.get("billing_mode") == "PROVISIONED":
-        # DynamoDB accepts replicas on a provisioned table only once its write capacity autoscales, and the scaling
-        # targets can only be registered after the table exists: the first apply would fail.
+    yield from _provisioned_replicas(c, env, s)
+
+
+def _provisioned_replicas(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """DynamoDB accepts replicas of a provisioned table only once its write capacity autoscales, and wants the write
+    capacity of the table and its global indexes managed alike; dyngen then creates the replicas after the scaling
+    policies (aws_dynamodb_table_replica)."""
+    if not s.get("replicas") or s.get("billing_mode") != "PROVISIONED":
+        return
+    if not _enabled(s, "autoscaling"):
         yield c.at_env(
             env, ("replicas",),
-            f"replicas need billing_mode PAY_PER_REQUEST: DynamoDB refuses replicas of a provisioned table whose "
-            f"write capacity does not autoscale yet (environment {env})",
-            because=(("billing_mode",),),
+            f"replicas of a PROVISIONED table need `autoscaling.enabled: true`: DynamoDB accepts replicas of a "
+            f"provisioned table only once its write capacity autoscales (or use billing_mode PAY_PER_REQUEST) "
+            f"(environment {env})",
+            because=(("billing_mode",), ("autoscaling", "enabled"), ("autoscaling",)),
         )
+    elif c.data.get("global_secondary_indexes") and not (s.get("autoscaling") or {}).get("indexes"):
+        yield c.at_env(
+            env, ("autoscaling", "indexes"),
+            f"replicas of a PROVISIONED table with global secondary indexes need `autoscaling.indexes: true`: a "
+            f"global table manages the write capacity of its indexes like the table's (environment {env})",
+            because=(("autoscaling",),),
+        )
+
+
+def consistency_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """One consistency mode per global table, and the witness only for multi-Region strong consistency."""
+    replicas = s.get("replicas") or []
+    modes = [r.get("consistency_mode") or "EVENTUAL" for r in replicas]
+    for i, mode in enumerate(modes):
+        if mode != modes[0]:
+            yield c.at_env(
+                env, ("replicas", i, "consistency_mode"),
+                f"replica `{replicas[i]['region_name']}` is {mode} but replica `{replicas[0]['region_name']}` is "
+                f"{modes[0]}: a global table cannot contain replicas configured with different consistency modes "
+                f"(DynamoDB, {MRSC_DOCS}) (environment {env})",
+            )
+    if s.get("global_table_witness") is not None and "STRONG" not in modes:
+        yield c.at_env(
+            env, ("global_table_witness",),
+            f"a `global_table_witness` goes only with replicas whose consistency_mode is STRONG (multi-Region strong "
+            f"consistency) (environment {env})",
+        )
+    if modes and all(mode == "STRONG" for mode in modes):
+        yield from _strong_consistency(c, env, s)
+
+
+def _strong_consistency(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    replicas = s["replicas"]
+    witness = (s.get("global_table_witness") or {}).get("region_name")
+    count = 1 + len(replicas) + (1 if witness else 0)
+    if count != MRSC_REGION_COUNT:
+        yield c.at_env(
+            env, ("replicas",),
+            f"multi-Region strong consistency needs exactly three Regions: the table and two replicas, or the table, "
+            f"one replica and a `global_table_witness` (found {count}) (DynamoDB: \"A MRSC global table can be "
+            f"configured with either three replicas, or with two replicas and one witness\") (environment {env})",
+        )
+    yield from _strong_consistency_regions(c, env, s, witness)
+    yield from _strong_consistency_features(c, env, s)
+
+
+def _strong_consistency_regions(c: Checker, env: str, s: Settings, witness: str | None) -> Iterator[Problem]:
+    table_region = s.get("region")
+    if not table_region:
+        return  # replica_settings reports the missing region
+    sets = [name for name, regions in MRSC_REGION_SETS.items() if table_region in regions]
+    allowed = "; ".join(f"{name}: {', '.join(regions)}" for name, regions in MRSC_REGION_SETS.items())
+    if not sets:
+        yield c.at_env(env, ("region",), f"multi-Region strong consistency is not available in the table's region "
+                       f"`{table_region}`; DynamoDB supports these Region sets: {allowed} (environment {env})",
+                       because=(("replicas",),))
+        return
+    region_set = MRSC_REGION_SETS[sets[0]]
+    others = [(("replicas", i, "region_name"), r["region_name"]) for i, r in enumerate(s["replicas"])]
+    if witness:
+        others.append((("global_table_witness", "region_name"), witness))
+        if witness == table_region or witness in {r["region_name"] for r in s["replicas"]}:
+            yield c.at_env(env, ("global_table_witness", "region_name"),
+                           f"the witness Region `{witness}` must differ from the table's and its replicas' Regions "
+                           f"(environment {env})")
+    for path, region in others:
+        if region not in region_set:
+            yield c.at_env(
+                env, path,
+                f"`{region}` is not in the {sets[0]} Region set of the table's region `{table_region}` "
+                f"({', '.join(region_set)}): every Region of a multi-Region strongly consistent table must be in the "
+                f"same Region set (environment {env})",
+            )
+
+
+def _strong_consistency_features(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    if s.get("billing_mode") == "PROVISIONED":
+        yield c.at_env(
+            env, ("billing_mode",),
+            f"multi-Region strong consistency needs billing_mode PAY_PER_REQUEST here: provisioned replicas are "
+            f"aws_dynamodb_table_replica resources, which have no consistency_mode in provider 6.25 (environment {env})",
+            because=(("replicas",),),
+        )
+    ttl = s.get("ttl") or {}
+    if ttl.get("enabled") or ttl.get("attribute_name"):
+        yield c.at_env(
+            env, ("ttl",),
+            f"global tables configured for multi-Region strong consistency do not support Time To Live (DynamoDB, "
+            f"{MRSC_DOCS}); set `ttl: null` (environment {env})",
+        )
+    if c.data.get("local_secondary_indexes"):
+        yield c.at(
+            ("local_secondary_indexes",),
+            f"multi-Region strong consistency (environment {env}) does not support local secondary indexes",
+            key=True,
+        )
+
+
+def replica_table_class(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
+    """A replica's own table class is `table_class_override`, which only aws_dynamodb_table_replica has; dyngen renders
+    replicas that way for autoscaled provisioned tables only (the inline `replica` block has no table class)."""
+    autoscaled = s.get("billing_mode") == "PROVISIONED" and _enabled(s, "autoscaling")
+    for i, replica in enumerate(s.get("replicas") or []):
+        if replica.get("table_class") is not None and not autoscaled:
+            yield c.at_env(
+                env, ("replicas", i, "table_class"),
+                f"replica `{replica['region_name']}` cannot have its own table_class here: the provider sets a "
+                f"replica's class only on aws_dynamodb_table_replica (table_class_override), which dyngen renders for "
+                f"PROVISIONED tables with autoscaling; an on-demand table's inline replica block takes the table's "
+                f"class (environment {env})",
+                because=(("billing_mode",), ("autoscaling",)),
+            )
 
 
 def backend_key(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
@@ -421,6 +553,13 @@ def _has_values(mapping: Mapping[str, Any] | None) -> bool:
 
 def _enabled(s: Settings, key: str) -> bool:
     return bool((s.get(key) or {}).get("enabled"))
+
+
+def _replica_key_created(s: Settings) -> bool:
+    """The table's created key is multi-Region and gets a replica in each replica region without a key of its own."""
+    encryption = s.get("encryption") or {}
+    return bool(encryption.get("enabled") and encryption.get("create_kms_key") and not encryption.get("kms_key_arn")
+                and encryption.get("kms_multi_region") is not False)
 
 
 def _customer_key(s: Settings) -> bool:
@@ -583,6 +722,8 @@ ENVIRONMENT_RULES: tuple[Callable[[Checker, str, Settings], Iterator[Problem]], 
     recovery_settings,
     encryption_settings,
     replica_settings,
+    consistency_settings,
+    replica_table_class,
     backend_key,
     alarm_window,
     backup_settings,

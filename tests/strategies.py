@@ -3,8 +3,9 @@
 Every document drawn here must pass `dyngen validate`: the strategies follow the JSON Schema (patterns, ranges,
 enums, lengths are read from schemas/dyngen.schema.json where they constrain a field) and DynamoDB's own rules
 (attributes are exactly the key attributes, INCLUDE needs non_key_attributes, an LSI needs a table range key,
-replicas need a NEW_AND_OLD_IMAGES stream and, with a customer key, their own kms_key_arn, backup deletes at least
-90 days after cold storage, items carry their keys and have unique keys, ...).
+replicas need a NEW_AND_OLD_IMAGES stream and, with an existing customer key, their own kms_key_arn (a created
+key is replicated to them), backup deletes at least 90 days after cold storage, items carry their keys and have
+unique keys, ...).
 
 Free text (descriptions, tag keys and values, item strings, attribute names, the backend key, the import key prefix,
 the backup schedule's inside) is drawn from `hostile_text`: quotes, backslashes, `${`, `%{`, `$${`, newlines, tabs,
@@ -345,7 +346,7 @@ def environment_settings(draw: Callable[..., Any], shape: dict[str, Any], gsi_na
             s[flag] = draw(_bools())
 
     # stream and replicas
-    # replicas need an on-demand table (DynamoDB refuses them on a provisioned table whose writes do not autoscale yet)
+    # replicas here are those of an on-demand table (a provisioned one must autoscale; tests/features/test_replicas.py)
     want_replicas = region is not None and not provisioned and draw(st.integers(0, 3)) == 0
     if want_replicas:
         s["stream"] = {"enabled": True, "view_type": "NEW_AND_OLD_IMAGES"}
@@ -387,17 +388,21 @@ def environment_settings(draw: Callable[..., Any], shape: dict[str, Any], gsi_na
     encryption = deep_merge(deep_merge(schema.defaults()["encryption"], effective_profile.get("encryption", {})),
                             s.get("encryption", {}))
     customer_key = bool(encryption.get("enabled") and (encryption.get("kms_key_arn") or encryption.get("create_kms_key")))
+    created_key = bool(encryption.get("enabled") and encryption.get("create_kms_key") and not encryption.get("kms_key_arn"))
 
     if want_replicas:
         others = draw(st.lists(regions().filter(lambda r: r != region), min_size=1, max_size=3, unique=True))
         replicas = []
         for other in others:
             replica: dict[str, Any] = {"region_name": other}
-            if customer_key:
+            # a key made for the table is replicated to a replica that names none (a multi-Region key)
+            if customer_key and (not created_key or draw(st.booleans())):
                 replica["kms_key_arn"] = draw(kms_key_arns(other))
             for flag in ("point_in_time_recovery", "propagate_tags"):
                 if draw(st.booleans()):
                     replica[flag] = draw(_bools())
+            if draw(st.booleans()):
+                replica["deletion_protection"] = draw(st.one_of(st.none(), _bools()))
             replicas.append(replica)
         s["replicas"] = replicas
 

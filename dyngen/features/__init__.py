@@ -39,10 +39,11 @@ def all_features() -> tuple[ModuleType, ...]:
         items,
         kinesis,
         kms,
+        replicas,
         resource_policy,
         table,
         vpc_endpoint,
     )
 
-    return (table, kms, autoscaling, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items,
+    return (table, kms, autoscaling, replicas, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items,
             kinesis, resource_policy)

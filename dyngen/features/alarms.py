@@ -131,8 +131,8 @@ def used(spec: Spec) -> bool:
 def _applies(kind: Threshold, s: Settings) -> bool:
     if kind is CONSUMED_CAPACITY:
         return s["billing_mode"] == "PROVISIONED"
-    if kind is REPLICATION_LATENCY:
-        return bool(s.get("replicas"))
+    if kind is REPLICATION_LATENCY:  # MRSC global tables publish no ReplicationLatency
+        return bool(s.get("replicas")) and not table.strong_consistency(s)
     return True
 
 

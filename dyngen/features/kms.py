@@ -1,5 +1,5 @@
-"""A customer-managed KMS key made for the table (encryption.create_kms_key), its alias and key policy, and the
-module's `kms_key_arn` output: the customer key the table actually uses, created or existing."""
+"""A customer-managed KMS key made for the table (encryption.create_kms_key), its alias and key policy, its replicas
+in the regions of the table's replicas, and the module's `kms_key_arn` output: the customer key the table uses."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from dyngen.features import Output, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, per_environment, setting
+from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/kms.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
@@ -69,10 +69,14 @@ def _when_created(*path: str) -> Any:
     return pick
 
 
+def multi_region(spec: Spec) -> bool:
+    return any_environment(spec, table.multi_region_key)
+
+
 def variables(spec: Spec) -> list[Variable]:
     if not table.created_key(spec):
         return []  # an existing key comes in through the table's own kms_key_arn variable
-    return [
+    found = [
         Variable("create_kms_key", "bool", "Create a customer-managed KMS key for the table.",
                  per_environment(spec, _creates)),
         Variable("kms_deletion_window_days", "number",
@@ -82,6 +86,14 @@ def variables(spec: Spec) -> list[Variable]:
         Variable("kms_key_rotation", "bool", "Rotate the created key every year.",
                  per_environment(spec, lambda s: bool(_when_created("kms_key_rotation")(s)))),
     ]
+    if multi_region(spec):
+        found.append(Variable(
+            "kms_multi_region", "bool",
+            "Make the created key multi-Region, with a replica key in the region of each replica that names no key "
+            "of its own. Changing it replaces the key (README: \"Replica keys\").",
+            per_environment(spec, table.multi_region_key),
+        ))
+    return found
 
 
 def context(spec: Spec) -> dict[str, Any]:
@@ -97,6 +109,13 @@ def context(spec: Spec) -> dict[str, Any]:
             Condition("StringEquals", "kms:CallerAccount", "data.aws_caller_identity.current.account_id"),
             Condition("StringEquals", "kms:ViaService", '"dynamodb.${data.aws_region.current.region}.amazonaws.com"'),
         ],
+        "multi_region": multi_region(spec),
+        "replica_keys": table.replica_keys_created(spec),
+        # A replica key serves the table's replica in its own region only.
+        "replica_service_conditions": [
+            Condition("StringEquals", "kms:CallerAccount", "data.aws_caller_identity.current.account_id"),
+            Condition("StringEquals", "kms:ViaService", '"dynamodb.${each.key}.amazonaws.com"'),
+        ],
         "checkov_skips": CHECKOV_SKIPS,
         "root": '"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"',
     }
@@ -105,6 +124,9 @@ def context(spec: Spec) -> dict[str, Any]:
 def outputs(spec: Spec) -> list[Output]:
     found = [Output("kms_key_arn", "ARN of the customer-managed KMS key that encrypts the table; null for an AWS key.",
                     table.kms_key_arn_expression(spec) or "null")]
+    if table.replica_keys_created(spec):
+        found.append(Output("replica_kms_key_arns", "ARN of each replica of the created multi-Region key, by region.",
+                            "local.replica_kms_key_arns"))
     if table.created_key(spec):
         found.append(Output("kms_key_alias", "Alias of the KMS key created for the table; null when none is created.",
                             "one(aws_kms_alias.this[*].name)"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen import hcl, rules
+from dyngen import hcl, rules, schema
 from dyngen.features import Output
 from dyngen.model import Index, Settings, Spec
 from dyngen.variables import (
@@ -22,6 +22,11 @@ PROVIDER_MINIMUM = "5.0.0"
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
 RECOVERY_PERIOD_MINIMUM = "5.81.0"
 WARM_THROUGHPUT_MINIMUM = "6.13.0"
+# Replicas as aws_dynamodb_table_replica resources name their region with the per-resource `region` argument of 6.0.0.
+REGION_ARGUMENT_MINIMUM = "6.0.0"
+CONSISTENCY_MODE_MINIMUM = "6.3.0"  # replica.consistency_mode
+WITNESS_MINIMUM = "6.22.0"  # global_table_witness
+REPLICA_DELETION_PROTECTION_MINIMUM = "6.9.0"  # replica.deletion_protection_enabled
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class TableResource:
     name: str
     count: str | None
     ignore_changes: tuple[str, ...]
+    inline_replicas: bool = False  # replicas as `replica` blocks; elsewhere aws_dynamodb_table_replica resources
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,65 @@ def replicas(spec: Spec) -> bool:
     return any_environment(spec, lambda s: bool(s.get("replicas")))
 
 
+def replica_resources(spec: Spec) -> bool:
+    """Replicas of an autoscaled table are aws_dynamodb_table_replica resources (module README: "Provisioned global tables")."""
+    return any_environment(spec, lambda s: is_autoscaled(s) and bool(s.get("replicas")))
+
+
+def multi_region_key(s: Settings) -> bool:
+    """Whether the environment's created key is multi-Region: as the spec says, else exactly when a replica has no
+    key of its own and needs a replica of the table's key."""
+    if customer_key_mode(s) != "created":
+        return False
+    chosen = setting("encryption", "kms_multi_region")(s)
+    if chosen is not None:
+        return bool(chosen)
+    return any(not r.get("kms_key_arn") for r in s.get("replicas") or [])
+
+
+def replica_keys_created(spec: Spec) -> bool:
+    return replicas(spec) and any_environment(spec, multi_region_key)
+
+
+def replica_kms_key_expression(spec: Spec, replica: str) -> str | None:
+    """The key of one replica (`replica` is `replica.value` or `each.value`): its own key, else the replica of the
+    table's multi-Region key in its region."""
+    own = f"{replica}.kms_key_arn"
+    if replica_keys_created(spec):
+        return f"{own} != null ? {own} : lookup(local.replica_kms_key_arns, {replica}.region_name, null)"
+    explicit = any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or []))
+    return own if explicit else None
+
+
+def strong_consistency(s: Settings) -> bool:
+    """Multi-Region strong consistency (MRSC): the replicas' consistency_mode is STRONG."""
+    return any(r.get("consistency_mode") == "STRONG" for r in s.get("replicas") or [])
+
+
+def replica_uses(spec: Spec, key: str) -> bool:
+    return any_environment(spec, lambda s: any(r.get(key) is not None for r in s.get("replicas") or []))
+
+
+def replica_deletion_protection(r: Settings, s: Settings) -> bool:
+    """A replica is protected as the replica says, else as its table is."""
+    own = r.get("deletion_protection")
+    return bool(s.get("deletion_protection")) if own is None else bool(own)
+
+
+def protects_replicas(spec: Spec) -> bool:
+    """Whether some replica is protected or says whether it is: only then is the argument (6.9.0) rendered."""
+    return any_environment(spec, lambda s: any(
+        r.get("deletion_protection") is not None or replica_deletion_protection(r, s) for r in s.get("replicas") or []))
+
+
+def strongly_consistent(spec: Spec) -> bool:
+    return any_environment(spec, strong_consistency)
+
+
+def witness(spec: Spec) -> bool:
+    return any_environment(spec, lambda s: s.get("global_table_witness") is not None)
+
+
 def imports(spec: Spec) -> bool:
     return any_environment(spec, lambda s: s.get("import_from_s3") is not None)
 
@@ -159,6 +224,14 @@ def provider_minimum(spec: Spec) -> str:
         needed.append(RECOVERY_PERIOD_MINIMUM)
     if warm_throughput(spec) or index_warm_throughput(spec):
         needed.append(WARM_THROUGHPUT_MINIMUM)
+    if replica_resources(spec):
+        needed.append(REGION_ARGUMENT_MINIMUM)
+    if replica_uses(spec, "consistency_mode"):
+        needed.append(CONSISTENCY_MODE_MINIMUM)
+    if witness(spec):
+        needed.append(WITNESS_MINIMUM)
+    if protects_replicas(spec):
+        needed.append(REPLICA_DELETION_PROTECTION_MINIMUM)
     return max(needed, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
@@ -198,6 +271,8 @@ def variables(spec: Spec) -> list[Variable]:
     found += _encryption_variables(spec)
     if replicas(spec):
         found.append(_replicas_variable(spec))
+    if witness(spec):
+        found.append(_witness_variable(spec))
     if imports(spec):
         found.append(_import_variable(spec))
     if restores(spec):
@@ -298,22 +373,47 @@ def _encryption_variables(spec: Spec) -> list[Variable]:
     return found
 
 
+# Optional attributes of the `replicas` variable, each declared only where some replica of the spec sets it.
+REPLICA_OPTIONS = (("consistency_mode", "consistency_mode", "string"), ("table_class", "table_class", "string"))
+
+
 def _replicas_variable(spec: Spec) -> Variable:
+    options = [(key, name, kind) for key, name, kind in REPLICA_OPTIONS if replica_uses(spec, key)]
+    protects = protects_replicas(spec)
+
     def pick(s: Settings) -> list[dict[str, Any]]:
         return [_without_nulls({
             "region_name": r["region_name"],
             "kms_key_arn": r.get("kms_key_arn"),
             "point_in_time_recovery": bool(r.get("point_in_time_recovery", True)),
             "propagate_tags": bool(r.get("propagate_tags", True)),
+            "deletion_protection_enabled": replica_deletion_protection(r, s) if protects else None,
+            **{name: r.get(key) for key, name, _ in options},
         }) for r in s.get("replicas") or []]
 
+    extra = "deletion_protection_enabled = optional(bool, false)\n" if protects else ""
+    extra += "".join(f"{name} = optional({kind})\n" for _, name, kind in options)
     return Variable(
         "replicas",
         "list(object({\nregion_name = string\nkms_key_arn = optional(string)\n"
-        "point_in_time_recovery = optional(bool, true)\npropagate_tags = optional(bool, true)\n}))",
+        "point_in_time_recovery = optional(bool, true)\npropagate_tags = optional(bool, true)\n" + extra + "}))",
         "Regions the table is replicated to (global tables version 2019.11.21).",
         per_environment(spec, pick),
     )
+
+
+def _witness_variable(spec: Spec) -> Variable:
+    return Variable(
+        "global_table_witness_region", "string",
+        "Witness Region of a multi-Region strongly consistent global table; null for none.",
+        per_environment(spec, setting("global_table_witness", "region_name")), nullable=True,
+        validations=(Validation(f"var.global_table_witness_region == null ? true : can(regex({hcl.quote(_region_pattern())}, "
+                                "var.global_table_witness_region))", "global_table_witness_region must be an AWS region code."),),
+    )
+
+
+def _region_pattern() -> str:
+    return str(schema.definition("region")["pattern"])
 
 
 def _import_variable(spec: Spec) -> Variable:
@@ -417,11 +517,13 @@ def resources(spec: Spec) -> tuple[TableResource, ...]:
     (module README: "Where the table lives"). An on-demand spec needs only `this`."""
     ignore = (("import_table",) if imports(spec) else ()) + (RESTORE_ARGUMENTS if restores(spec) else ())
     if not provisioned(spec):
-        return (TableResource("this", "1", ignore),)
+        return (TableResource("this", "1", ignore, inline_replicas=True),)
     owned = ("read_capacity", "write_capacity") + (("global_secondary_index",) if autoscales_indexes(spec) else ())
+    separate = replica_resources(spec)
     return (
-        TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore),
-        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0", owned + ignore),
+        TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore, inline_replicas=True),
+        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0", owned + (("replica",) if separate else ()) + ignore,
+                      inline_replicas=not separate),
     )
 
 
@@ -444,7 +546,10 @@ def context(spec: Spec) -> dict[str, Any]:
         "recovery_period": recovery_period(spec),
         "kms_key_arn": kms_key_arn_expression(spec),
         "replicas": replicas(spec),
-        "replica_keys": any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or [])),
+        "replica_kms_key_arn": replica_kms_key_expression(spec, "replica.value"),
+        "consistency_mode": replica_uses(spec, "consistency_mode"),
+        "replica_deletion_protection": protects_replicas(spec),
+        "witness": witness(spec),
         "imports": imports(spec),
         "warm_throughput": warm_throughput(spec),
         "index_warm_throughput": index_warm_throughput(spec),
@@ -474,6 +579,8 @@ def outputs(spec: Spec) -> list[Output]:
             "[for i in local.table.local_secondary_index : i.name]))",
         ))
     if replicas(spec):
+        inline = "{ for r in local.table.replica : r.region_name => r.arn }"
+        separate = "{ for region, r in aws_dynamodb_table_replica.this : region => r.arn }"
         found.append(Output("replica_arns", "ARN of each replica, by region.",
-                            "{ for r in local.table.replica : r.region_name => r.arn }"))
+                            f"merge({inline}, {separate})" if replica_resources(spec) else inline))
     return found

@@ -88,10 +88,11 @@ resource "aws_dynamodb_table" "this" {
   dynamic "replica" {
     for_each = var.replicas
     content {
-      region_name            = replica.value.region_name
-      kms_key_arn            = replica.value.kms_key_arn
-      point_in_time_recovery = replica.value.point_in_time_recovery
-      propagate_tags         = replica.value.propagate_tags
+      region_name                 = replica.value.region_name
+      kms_key_arn                 = replica.value.kms_key_arn
+      point_in_time_recovery      = replica.value.point_in_time_recovery
+      propagate_tags              = replica.value.propagate_tags
+      deletion_protection_enabled = replica.value.deletion_protection_enabled
     }
   }
 }

@@ -16,22 +16,25 @@ point_in_time_recovery_period_days = 35
 server_side_encryption_enabled     = true
 replicas = [
   {
-    region_name            = "us-east-1"
-    kms_key_arn            = "arn:aws:kms:us-east-1:123456789012:key/mrk-1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
-    point_in_time_recovery = true
-    propagate_tags         = true
+    region_name                 = "us-east-1"
+    kms_key_arn                 = "arn:aws:kms:us-east-1:123456789012:key/mrk-1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
+    point_in_time_recovery      = true
+    propagate_tags              = true
+    deletion_protection_enabled = true
   },
   {
-    region_name            = "eu-west-1"
-    kms_key_arn            = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
-    point_in_time_recovery = true
-    propagate_tags         = true
+    region_name                 = "eu-west-1"
+    kms_key_arn                 = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
+    point_in_time_recovery      = true
+    propagate_tags              = true
+    deletion_protection_enabled = true
   },
   {
-    region_name            = "ap-southeast-1"
-    kms_key_arn            = "arn:aws:kms:ap-southeast-1:123456789012:key/mrk-1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
-    point_in_time_recovery = true
-    propagate_tags         = true
+    region_name                 = "ap-southeast-1"
+    kms_key_arn                 = "arn:aws:kms:ap-southeast-1:123456789012:key/mrk-1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6"
+    point_in_time_recovery      = true
+    propagate_tags              = true
+    deletion_protection_enabled = true
   },
 ]
 tags = {

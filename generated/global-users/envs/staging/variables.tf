@@ -78,10 +78,11 @@ variable "server_side_encryption_enabled" {
 variable "replicas" {
   description = "Regions the table is replicated to (global tables version 2019.11.21)."
   type = list(object({
-    region_name            = string
-    kms_key_arn            = optional(string)
-    point_in_time_recovery = optional(bool, true)
-    propagate_tags         = optional(bool, true)
+    region_name                 = string
+    kms_key_arn                 = optional(string)
+    point_in_time_recovery      = optional(bool, true)
+    propagate_tags              = optional(bool, true)
+    deletion_protection_enabled = optional(bool, false)
   }))
 }
 
