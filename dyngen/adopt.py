@@ -20,8 +20,9 @@ class ImportBlock:
 
 
 def import_blocks(spec: Spec, env: Environment) -> tuple[ImportBlock, ...]:
-    """The table at the address this environment renders it at, and each autoscaling target it renders, with the
-    import ids the AWS provider documents (a table's name; `dynamodb/<resource id>/<scalable dimension>`)."""
+    """The table at the address this environment renders it at, and each autoscaling target and policy it renders,
+    with the import ids the AWS provider documents: a table's name; `dynamodb/<resource id>/<scalable dimension>`
+    for a target, followed by `/<policy name>` for a policy."""
     if not env.settings.get("import_existing"):
         return ()
     current = "autoscaled" if table.is_autoscaled(env.settings) else "this"
@@ -32,21 +33,21 @@ def import_blocks(spec: Spec, env: Environment) -> tuple[ImportBlock, ...]:
 
 
 def _scaling_targets(spec: Spec, env: Environment) -> list[ImportBlock]:
-    indexes = sorted(i.name for i in spec.global_indexes) if _scales_indexes(spec, env) else []
+    """Each scalable target and its target-tracking policy. A policy is adopted under the name the module gives it,
+    `<metric>:<resource id>`, which is also the name the AWS console gives the policies it creates."""
+    table_id = f"table/{env.table_name}"
+    scaled = [("table", "[0]", table_id)]
+    if _scales_indexes(spec, env):
+        scaled += [("index", f"[{hcl.quote(i)}]", f"{table_id}/index/{i}") for i in sorted(x.name for x in spec.global_indexes)]
     blocks = []
-    for scaler in autoscaling.SCALERS:
-        table_id = f"table/{env.table_name}"
-        blocks.append(ImportBlock(
-            f"{MODULE}.aws_appautoscaling_target.table_{scaler.direction}[0]",
-            f"dynamodb/{table_id}/dynamodb:table:{scaler.unit}",
-        ))
-        blocks += [
-            ImportBlock(
-                f"{MODULE}.aws_appautoscaling_target.index_{scaler.direction}[{hcl.quote(index)}]",
-                f"dynamodb/{table_id}/index/{index}/dynamodb:index:{scaler.unit}",
-            )
-            for index in indexes
-        ]
+    for kind, key, resource_id in scaled:
+        for scaler in autoscaling.SCALERS:
+            target_id = f"dynamodb/{resource_id}/dynamodb:{kind}:{scaler.unit}"
+            blocks += [
+                ImportBlock(f"{MODULE}.aws_appautoscaling_target.{kind}_{scaler.direction}{key}", target_id),
+                ImportBlock(f"{MODULE}.aws_appautoscaling_policy.{kind}_{scaler.direction}{key}",
+                            f"{target_id}/{scaler.metric}:{resource_id}"),
+            ]
     return blocks
 
 

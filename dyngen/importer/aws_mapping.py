@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dyngen.importer.aws_documents import TableDocuments
-from dyngen.importer.draft import Draft, Located, key_names, new_document
+from dyngen.importer.draft import Draft, key_names, new_document
 
 ON = ("ENABLED", "ENABLING")
 UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
@@ -15,7 +15,9 @@ UNITS = {"read": "ReadCapacityUnits", "write": "WriteCapacityUnits"}
 def draft_from_aws(docs: TableDocuments, env: str) -> Draft:
     table = docs.table
     document = new_document(docs.name, env, _region(table.get("TableArn")))
-    draft = Draft(docs.name, ", ".join(dict.fromkeys(docs.files)), document)
+    beside = len(dict.fromkeys(docs.files)) - 1
+    source = docs.files[0] + (f" and {beside} document(s) beside it" if beside else "")
+    draft = Draft(docs.name, source, document, where=docs.files[0])
     hash_key, range_key = key_names(table.get("KeySchema") or [])
     document["hash_key"] = hash_key
     if range_key:
@@ -97,8 +99,7 @@ def _on_demand(throughput: Any) -> dict[str, int]:
 
 
 def _missing(draft: Draft, command: str, what: str) -> None:
-    draft.warnings.append(Located(draft.source.split(", ")[0], 0, 0,
-                                  f"no `aws {command}` document for table {draft.table_name}: {what}"))
+    draft.warn(f"no `aws {command}` document for table {draft.table_name}: {what}")
 
 
 def _ttl(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> None:
@@ -139,10 +140,8 @@ def _is_aws_managed(draft: Draft, docs: TableDocuments, arn: Any) -> bool:
         return True
     key = docs.keys.get(arn)
     if key is None:
-        draft.warnings.append(Located(
-            draft.source.split(", ")[0], 0, 0,
-            f"table {draft.table_name}: no `aws kms describe-key` document for {arn}; kept as a customer-managed key "
-            "(give the describe-key output if it is the AWS-managed key aws/dynamodb)"))
+        draft.warn(f"table {draft.table_name}: no `aws kms describe-key` document for {arn}; kept as a "
+                   "customer-managed key (give the describe-key output if it is the AWS-managed key aws/dynamodb)")
         return False
     return key.get("KeyManager") == "AWS"
 
@@ -159,17 +158,17 @@ def _replicas(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> N
         if raw.get("KMSMasterKeyId"):
             replica["kms_key_arn"] = raw["KMSMasterKeyId"]
         replica["point_in_time_recovery"] = pitr
+        replica["propagate_tags"] = False  # not an AWS setting: an imported replica's state starts without it
         replicas.append(replica)
         other_class = (raw.get("ReplicaTableClassSummary") or {}).get("TableClass")
         if other_class and other_class != table_class:
-            draft.warnings.append(Located(draft.source.split(", ")[0], 0, 0,
-                                          f"replica {raw.get('RegionName')} has table class {other_class}; the spec "
-                                          f"gives every replica the table's ({table_class})"))
+            draft.warn(f"replica {raw.get('RegionName')} has table class {other_class}; the spec "
+                       f"gives every replica the table's ({table_class})")
     if replicas:
         settings["replicas"] = replicas
-        draft.warnings.append(Located(draft.source.split(", ")[0], 0, 0,
-                                      "describe-table does not say whether replicas have point-in-time recovery: "
-                                      "the spec gives them the table's setting"))
+        draft.warn("describe-table does not say whether replicas have point-in-time recovery: "
+                   "the spec gives them the table's setting; propagate_tags is false as Terraform "
+                   "imports it (set it to true to copy the table's tags to the replicas)")
 
 
 def _tags(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> None:
@@ -192,8 +191,8 @@ def _autoscaling(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -
     bounds = {d: _bounds(draft, docs, table_id, "table", unit) for d, unit in UNITS.items()}
     if not all(bounds.values()):
         if any(bounds.values()):
-            draft.warnings.append(Located(draft.source.split(", ")[0], 0, 0, "only one of read and write capacity "
-                                          "autoscales; dyngen scales both or neither: autoscaling left off"))
+            draft.warn("only one of read and write capacity "
+                       "autoscales; dyngen scales both or neither: autoscaling left off")
         return
     settings["autoscaling"] = {"enabled": True, "read": bounds["read"][0], "write": bounds["write"][0],
                                "indexes": _indexes_scale(draft, docs, bounds), **bounds["read"][1]}
@@ -210,10 +209,9 @@ def _bounds(draft: Draft, docs: TableDocuments, resource: str, kind: str, unit: 
     policy = next((p for p in docs.policies or [] if p.get("ResourceId") == resource
                    and p.get("ScalableDimension") == dimension and p.get("PolicyType") == "TargetTrackingScaling"), None)
     if policy is None:
-        draft.warnings.append(Located(draft.source.split(", ")[0], 0, 0,
-                                      f"no target-tracking scaling policy for {resource} {dimension}"
-                                      f"{'' if docs.policies is not None else ' (no describe-scaling-policies document)'}:"
-                                      " the target utilization is dyngen's default"))
+        draft.warn(f"no target-tracking scaling policy for {resource} {dimension}"
+                   f"{'' if docs.policies is not None else ' (no describe-scaling-policies document)'}:"
+                   " the target utilization is dyngen's default")
     else:
         config = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
         bounds["target_utilization"] = _whole(config.get("TargetValue"))
@@ -232,10 +230,10 @@ def _indexes_scale(draft: Draft, docs: TableDocuments, table_bounds: dict[str, A
               for n in names}
     scaled = {n: b for n, b in scaled.items() if all(b.values())}
     if scaled and len(scaled) < len(names):
-        draft.warnings.append(Located(draft.source.split(", ")[0], 0, 0, "some global indexes autoscale and others "
-                                      "do not; dyngen scales all or none: indexes will autoscale"))
+        draft.warn("some global indexes autoscale and others "
+                   "do not; dyngen scales all or none: indexes will autoscale")
     for name, bounds in scaled.items():
         if any(bounds[d][0] != table_bounds[d][0] for d in UNITS):
-            draft.warnings.append(Located(draft.source.split(", ")[0], 0, 0, f"index {name} autoscales within other "
-                                          "bounds than the table; dyngen scales indexes within the table's bounds"))
+            draft.warn(f"index {name} autoscales within other "
+                       "bounds than the table; dyngen scales indexes within the table's bounds")
     return bool(scaled)

@@ -34,6 +34,10 @@ class Draft:
     document: dict[str, Any]
     todos: dict[FieldPath, str] = field(default_factory=dict)
     warnings: list[Located] = field(default_factory=list)
+    where: str = ""  # the file that warnings without a position of their own name
+
+    def warn(self, message: str, line: int = 0, column: int = 0, file: str | None = None) -> None:
+        self.warnings.append(Located(file or self.where, line, column, message))
 
     @property
     def name(self) -> str:
