@@ -1,0 +1,193 @@
+"""`dyngen import`: AWS CLI documents (and Terraform files) become specs that validate, render, and plan as imports
+of the existing table with nothing to add or change (tf-plan --import-fixtures, fixtures written from the source).
+
+Regenerate the expected specs after a deliberate change: DYNGEN_UPDATE_IMPORT=1 pytest tests/test_import.py, then
+read `git diff tests/cases/import` before committing it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from dyngen import core
+from dyngen.cli import main
+from dyngen.importer import ImportOptions, aws_documents, import_sources
+from dyngen.importer.fixtures import fixture_files
+from tests.tools import require, tf_plan
+
+REPO = Path(__file__).resolve().parents[1]
+CASES = REPO / "tests" / "cases" / "import"
+AWS_CASES = sorted(p for p in (CASES / "aws").iterdir() if p.is_dir())
+INVALID_CASES = sorted(p for p in (CASES / "aws-invalid").iterdir() if p.is_dir())
+UPDATE = os.environ.get("DYNGEN_UPDATE_IMPORT") == "1"
+COMPUTED = {"arn", "id", "stream_arn", "stream_label", "tags_all", "region"}
+
+
+def relative(folder: Path) -> str:
+    return folder.relative_to(REPO).as_posix()
+
+
+def compare_with_expected(text: str, expected: Path) -> None:
+    if UPDATE:
+        expected.write_text(text, encoding="utf-8")
+    assert text == expected.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", AWS_CASES, ids=lambda p: p.name)
+def test_aws_documents_become_the_expected_spec(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    outcome = import_sources([relative(case)], ImportOptions(write=False))
+    assert outcome.complete(partial=False), [p.message for p in outcome.problems + outcome.specs[0].problems]
+    [spec] = outcome.specs
+    assert spec.text.startswith("# yaml-language-server: $schema=../schemas/dyngen.schema.json\n# Imported by")
+    compare_with_expected(spec.text, case / "expected.yaml")
+
+
+@pytest.mark.parametrize("case", INVALID_CASES, ids=lambda p: p.name)
+def test_what_dynamodb_refuses_is_refused_with_validates_message(case: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["import", str(case)])
+    assert result.exit_code == 1
+    expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
+    assert expected in result.output.splitlines()
+    assert "nothing written" in result.output
+    assert not (tmp_path / "specs").exists()
+
+
+def test_the_customer_key_without_describe_key_is_kept_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    outcome = import_sources([relative(CASES / "aws" / "two-gsis-customer-key")], ImportOptions(write=False))
+    assert "kms_key_arn: arn:aws:kms:eu-west-1:123456789012:key/" in outcome.specs[0].text
+    assert any("no `aws kms describe-key` document" in w.message for w in outcome.warnings)
+
+
+def test_describe_key_tells_an_aws_managed_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    outcome = import_sources([relative(CASES / "aws" / "provisioned")], ImportOptions(write=False))
+    assert "encryption: {enabled: true}" in outcome.specs[0].text
+    assert not any("describe-key" in w.message for w in outcome.warnings)
+
+
+# --- the command line -----------------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, ["import", *args])
+
+
+def test_writes_one_spec_per_table_and_never_overwrites_without_force(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = run(str(CASES / "aws" / "on-demand"), str(CASES / "aws" / "provisioned"))
+    assert first.exit_code == 0, first.output
+    assert "wrote specs/sessions.yaml (table sessions)" in first.output.splitlines()
+    assert "wrote specs/inventory.yaml (table inventory)" in first.output.splitlines()
+    (tmp_path / "specs" / "sessions.yaml").write_text("# mine\n", encoding="utf-8")
+    again = run(str(CASES / "aws" / "on-demand"))
+    assert again.exit_code == 1
+    assert "specs/sessions.yaml exists; nothing written (--force overwrites it)" in again.output
+    assert (tmp_path / "specs" / "sessions.yaml").read_text(encoding="utf-8") == "# mine\n"
+    forced = run(str(CASES / "aws" / "on-demand"), "--force")
+    assert forced.exit_code == 0
+    assert (tmp_path / "specs" / "sessions.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+def test_stdout_name_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(str(CASES / "aws" / "on-demand"), "--stdout", "--name", "web-sessions", "--env", "live")
+    assert result.exit_code == 0, result.output
+    assert "name: web-sessions\ntable_name: sessions\n" in result.output
+    assert "environments:\n  live:\n    import_existing: true\n" in result.output
+    assert not (tmp_path / "specs").exists()
+
+
+def test_name_needs_one_table_and_sources_exclude_aws() -> None:
+    two = run(str(CASES / "aws" / "on-demand"), str(CASES / "aws" / "provisioned"), "--name", "x", "--stdout")
+    assert two.exit_code == 2 and "--name names one spec" in two.output
+    both = run(str(CASES / "aws" / "on-demand"), "--aws", "sessions")
+    assert both.exit_code == 2
+
+
+def test_a_document_dyngen_does_not_know_is_a_located_error(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"TableNames": ["a"]}', encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"Table": ', encoding="utf-8")
+    result = run(str(odd), str(broken), "--stdout")
+    assert result.exit_code == 1
+    assert f"{odd}:1:1: error: not an AWS CLI document that dyngen imports (top-level: TableNames;" in result.output
+    assert f"{broken}:1:11: error: not JSON: Expecting value" in result.output
+
+
+# --- the proof: Terraform plans an import with no change ------------------------------------------------------------
+
+
+def aws_fixtures(case: Path, into: Path) -> None:
+    loaded = [aws_documents.load(p, str(p))[0] for p in sorted(case.glob("*.json"))]
+    tables, problems = aws_documents.group([d for d in loaded if d])
+    assert not problems
+    for table in tables:
+        for name, attributes in fixture_files(table).items():
+            path = into / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(attributes, indent=2), encoding="utf-8")
+
+
+def normal(value: Any) -> Any:
+    """Planned values and fixtures alike: no nulls or empty collections, sets in one order."""
+    if isinstance(value, dict):
+        found = {k: normal(v) for k, v in value.items()}
+        return {k: v for k, v in found.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        items = [normal(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))  # the table's lists are all sets
+    return value
+
+
+def planned_table(report: dict[str, Any]) -> dict[str, Any]:
+    [change] = [c for c in report["plan"]["resource_changes"] if c["type"] == "aws_dynamodb_table"]
+    assert change["change"].get("importing"), change
+    return change["change"]["after"]
+
+
+def test_imported_specs_plan_as_imports_with_nothing_to_add_or_change(tmp_path: Path) -> None:
+    require("tf-plan")
+    specs, generated, fixtures = tmp_path / "specs", tmp_path / "generated", tmp_path / "fixtures"
+    outcome = import_sources([str(c) for c in AWS_CASES], ImportOptions(out=specs))
+    assert outcome.complete(partial=False)
+    for case in AWS_CASES:
+        aws_fixtures(case, fixtures)
+    assert not core.validate_paths([specs]).problems
+    core.render_paths([specs], generated)
+    roots = sorted(generated.glob("*/envs/prod"))
+    assert len(roots) == len(AWS_CASES)
+    report = tf_plan(*roots, apply=False, extra=("--import-fixtures", str(fixtures)), tmp=tmp_path)
+    for root in roots:
+        result = report[str(root)]
+        imports = (root / "main.tf").read_text(encoding="utf-8").count("\nimport {")
+        assert result["counts"] | {"operation": None} == {"import": imports, "add": 0, "change": 0, "remove": 0,
+                                                          "operation": None}, (root, result["diagnostics"])
+        table = planned_table(result)
+        source = json.loads((fixtures / "aws_dynamodb_table" / f"{table['name']}.json").read_text(encoding="utf-8"))
+        arguments = {k: v for k, v in source.items() if k not in COMPUTED}
+        assert_says(normal(table), normal(arguments), table["name"])
+
+
+def assert_says(planned: Any, source: Any, where: str) -> None:
+    """Everything the source says is in the plan, as it says it (computed values the source leaves out aside)."""
+    if isinstance(source, dict):
+        assert isinstance(planned, dict), (where, planned, source)
+        for key, value in source.items():
+            assert_says(planned.get(key), value, f"{where}.{key}")
+    elif isinstance(source, list) and source and isinstance(source[0], dict):
+        assert isinstance(planned, list) and len(planned) == len(source), (where, planned, source)
+        for number, (got, want) in enumerate(zip(planned, source)):
+            assert_says(got, want, f"{where}[{number}]")
+    else:
+        assert planned == source, (where, planned, source)
