@@ -18,12 +18,15 @@ from dyngen import core
 from dyngen.cli import main
 from dyngen.importer import ImportOptions, aws_documents, import_sources
 from dyngen.importer.fixtures import fixture_files
+from dyngen.importer.terraform import table_documents
 from tests.tools import require, tf_plan
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "tests" / "cases" / "import"
 AWS_CASES = sorted(p for p in (CASES / "aws").iterdir() if p.is_dir())
 INVALID_CASES = sorted(p for p in (CASES / "aws-invalid").iterdir() if p.is_dir())
+TERRAFORM_CASES = sorted(p for p in (CASES / "terraform").iterdir() if p.is_dir() and p.name != "unresolved")
+UNRESOLVED = CASES / "terraform" / "unresolved"
 UPDATE = os.environ.get("DYNGEN_UPDATE_IMPORT") == "1"
 COMPUTED = {"arn", "id", "stream_arn", "stream_label", "tags_all", "region"}
 
@@ -72,6 +75,32 @@ def test_describe_key_tells_an_aws_managed_key(monkeypatch: pytest.MonkeyPatch) 
     outcome = import_sources([relative(CASES / "aws" / "provisioned")], ImportOptions(write=False))
     assert "encryption: {enabled: true}" in outcome.specs[0].text
     assert not any("describe-key" in w.message for w in outcome.warnings)
+
+
+@pytest.mark.parametrize("case", TERRAFORM_CASES, ids=lambda p: p.name)
+def test_terraform_files_become_the_expected_spec(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    outcome = import_sources([relative(case)], ImportOptions(write=False))
+    assert outcome.complete(partial=False), [p.message for p in outcome.problems] + [w.text() for w in outcome.warnings]
+    [spec] = outcome.specs
+    compare_with_expected(spec.text, case / "expected.yaml")
+
+
+def test_unresolved_terraform_is_located_kept_as_todo_and_fails_unless_partial(tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "specs"
+    strict = run(relative(UNRESOLVED), "--out", str(out))
+    assert strict.exit_code == 1
+    expected = (UNRESOLVED / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in strict.output.splitlines() if ": warning: " in line] == expected
+    spec = (out / "orders.yaml").read_text(encoding="utf-8")
+    assert "      # TODO kms_key_arn: server_side_encryption.kms_key_arn = `aws_kms_key.table.arn`" in spec
+    assert "# TODO global_secondary_indexes: dynamic.global_secondary_index.for_each = `var.indexes`" in spec
+    assert "attributes: {order_id: S}\n" in spec  # the unread index's key attribute would be refused
+    assert not core.validate_paths([out]).problems
+    partial = run(relative(UNRESOLVED), "--out", str(out), "--partial", "--force")
+    assert partial.exit_code == 0
 
 
 # --- the command line -----------------------------------------------------------------------------------------------
@@ -132,11 +161,14 @@ def aws_fixtures(case: Path, into: Path) -> None:
     loaded = [aws_documents.load(p, str(p))[0] for p in sorted(case.glob("*.json"))]
     tables, problems = aws_documents.group([d for d in loaded if d])
     assert not problems
-    for table in tables:
-        for name, attributes in fixture_files(table).items():
-            path = into / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(attributes, indent=2), encoding="utf-8")
+    write_fixtures([f for table in tables for f in fixture_files(table).items()], into)
+
+
+def write_fixtures(files: list[tuple[str, dict[str, Any]]], into: Path) -> None:
+    for name, attributes in files:
+        path = into / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(attributes, indent=2), encoding="utf-8")
 
 
 def normal(value: Any) -> Any:
@@ -159,14 +191,17 @@ def planned_table(report: dict[str, Any]) -> dict[str, Any]:
 def test_imported_specs_plan_as_imports_with_nothing_to_add_or_change(tmp_path: Path) -> None:
     require("tf-plan")
     specs, generated, fixtures = tmp_path / "specs", tmp_path / "generated", tmp_path / "fixtures"
-    outcome = import_sources([str(c) for c in AWS_CASES], ImportOptions(out=specs))
+    outcome = import_sources([str(c) for c in AWS_CASES + TERRAFORM_CASES], ImportOptions(out=specs))
     assert outcome.complete(partial=False)
     for case in AWS_CASES:
         aws_fixtures(case, fixtures)
+    for case in TERRAFORM_CASES:
+        files = [(p, str(p)) for p in sorted(case.glob("*.tf"))]
+        write_fixtures([f for docs in table_documents(files) for f in fixture_files(docs).items()], fixtures)
     assert not core.validate_paths([specs]).problems
     core.render_paths([specs], generated)
     roots = sorted(generated.glob("*/envs/prod"))
-    assert len(roots) == len(AWS_CASES)
+    assert len(roots) == len(AWS_CASES + TERRAFORM_CASES)
     report = tf_plan(*roots, apply=False, extra=("--import-fixtures", str(fixtures)), tmp=tmp_path)
     for root in roots:
         result = report[str(root)]

@@ -21,6 +21,9 @@ KINDS = {
     "ScalingPolicies": "policies",  # aws application-autoscaling describe-scaling-policies
     "KeyMetadata": "key",  # aws kms describe-key
 }
+# What Terraform says of a replica and describe-table does not: keys of dyngen's own, never in an AWS document.
+REPLICA_RECOVERY = "dyngen:PointInTimeRecovery"
+REPLICA_TAGS = "dyngen:PropagateTags"
 # Documents that do not name their table belong to the describe-table beside them.
 UNNAMED = ("ttl", "backups", "tags")
 

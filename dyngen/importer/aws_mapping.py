@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.importer.aws_documents import TableDocuments
+from dyngen.importer.aws_documents import REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
 from dyngen.importer.draft import Draft, key_names, new_document
 
 ON = ("ENABLED", "ENABLING")
@@ -157,8 +157,9 @@ def _replicas(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> N
         replica: dict[str, Any] = {"region_name": raw.get("RegionName")}
         if raw.get("KMSMasterKeyId"):
             replica["kms_key_arn"] = raw["KMSMasterKeyId"]
-        replica["point_in_time_recovery"] = pitr
-        replica["propagate_tags"] = False  # not an AWS setting: an imported replica's state starts without it
+        # Terraform says these; describe-table does not (propagate_tags is no AWS setting: an import reads false)
+        replica["point_in_time_recovery"] = raw.get(REPLICA_RECOVERY, pitr)
+        replica["propagate_tags"] = raw.get(REPLICA_TAGS, False)
         replicas.append(replica)
         other_class = (raw.get("ReplicaTableClassSummary") or {}).get("TableClass")
         if other_class and other_class != table_class:
@@ -166,6 +167,7 @@ def _replicas(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> N
                        f"gives every replica the table's ({table_class})")
     if replicas:
         settings["replicas"] = replicas
+    if any(REPLICA_RECOVERY not in raw for raw in docs.table.get("Replicas") or [] if raw.get("RegionName") != own):
         draft.warn("describe-table does not say whether replicas have point-in-time recovery: "
                    "the spec gives them the table's setting; propagate_tags is false as Terraform "
                    "imports it (set it to true to copy the table's tags to the replicas)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.importer.aws_documents import TableDocuments
+from dyngen.importer.aws_documents import REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
 from dyngen.importer.aws_mapping import ON, key_names
 
 UNLIMITED = -1  # DynamoDB's on-demand maximum when none is set
@@ -109,7 +109,7 @@ def _ttl(ttl: dict[str, Any] | None) -> dict[str, Any]:
 def _replica(raw: dict[str, Any], docs: TableDocuments) -> dict[str, Any]:
     pitr = _recovery(docs.backups)["enabled"]  # describe-table does not say; see aws_mapping._replicas
     return {"region_name": raw["RegionName"], "kms_key_arn": raw.get("KMSMasterKeyId"),
-            "point_in_time_recovery": pitr, "propagate_tags": False}
+            "point_in_time_recovery": raw.get(REPLICA_RECOVERY, pitr), "propagate_tags": raw.get(REPLICA_TAGS, False)}
 
 
 def _region(table: dict[str, Any]) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 import hcl2
 
 from dyngen.errors import FieldPath, Problem
-from dyngen.importer.aws_documents import TableDocuments
+from dyngen.importer.aws_documents import REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
 from dyngen.importer.aws_mapping import draft_from_aws
 from dyngen.importer.draft import Draft
 from dyngen.importer.hcl_values import Scope, Unresolved, has_unresolved, is_meta, label, resolve
@@ -52,6 +52,18 @@ def drafts_from_terraform(files: list[tuple[Path, str]], env: str) -> tuple[list
     folder, problems = _read_folder(files)
     drafts = [TableReader(r, folder, env).draft() for r in folder.resources.values() if r.type == TABLE]
     return [d for d in drafts if isinstance(d, Draft)], problems + [p for d in drafts if isinstance(d, Problem) for p in [d]]
+
+
+def table_documents(files: list[tuple[Path, str]], env: str = "prod") -> list[TableDocuments]:
+    """What the folder's tables would look like to the AWS CLI (e.g. to write tf-plan import fixtures)."""
+    folder, _ = _read_folder(files)
+    found = []
+    for resource in (r for r in folder.resources.values() if r.type == TABLE):
+        reader = TableReader(resource, folder, env)
+        name, hash_key = reader.value("name", ("table_name",)), reader.value("hash_key", ("hash_key",))
+        if isinstance(name, str) and isinstance(hash_key, str):
+            found.append(reader.documents(name, hash_key))
+    return found
 
 
 def _read_folder(files: list[tuple[Path, str]]) -> tuple[Folder, list[Problem]]:
@@ -149,10 +161,9 @@ class TableReader:
                            f"{TABLE}.{self.resource.name}: its {what} cannot be resolved; a spec needs it")
         docs = self.documents(name, hash_key)
         draft = draft_from_aws(docs, self.env)
-        draft.warnings = [w for w in draft.warnings if "describe-table does not say" not in w.message]
-        self._replica_settings(draft)
         draft.source = f"{self.resource.file}, resource {TABLE}.{self.resource.name}"
         draft.todos.update(self.todos)
+        self._drop_unindexed_attributes(draft)
         for where, message in self.warnings:
             draft.warn(message, *self.locate(where), file=self.resource.file)
         for argument in NOT_IMPORTED:
@@ -160,6 +171,21 @@ class TableReader:
                 draft.warn(f"`{argument}` is not something a spec says; not imported", *self.locate((argument,)),
                            file=self.resource.file)
         return draft
+
+    def _drop_unindexed_attributes(self, draft: Draft) -> None:
+        """Indexes that could not be read leave attribute definitions that no key uses, which DynamoDB (and so
+        validation) refuses: they go into the indexes' TODO instead."""
+        todo_key = next((k for k in (("global_secondary_indexes",), ("local_secondary_indexes",)) if k in draft.todos), None)
+        if todo_key is None:
+            return
+        document = draft.document
+        used = {document.get("hash_key"), document.get("range_key")}
+        for index in document.get("global_secondary_indexes", []) + document.get("local_secondary_indexes", []):
+            used |= {index.get("hash_key"), index.get("range_key")}
+        unused = {k: v for k, v in document["attributes"].items() if k not in used}
+        if unused:
+            document["attributes"] = {k: v for k, v in document["attributes"].items() if k in used}
+            draft.todos[todo_key] += f"; their key attributes: {unused}"
 
     def env_key(self, *path: str | int) -> FieldPath:
         return ("environments", self.env, *path)
@@ -183,7 +209,9 @@ class TableReader:
                                     "StreamViewType": self.value("stream_view_type", self.env_key("stream", "view_type"))},
             "TableClassSummary": {"TableClass": self.value("table_class", self.env_key("table_class")) or "STANDARD"},
             "DeletionProtectionEnabled": bool(self.value("deletion_protection_enabled", self.env_key("deletion_protection"))),
-            "Replicas": [{"RegionName": r.get("region_name"), "KMSMasterKeyId": r.get("kms_key_arn")}
+            "Replicas": [{"RegionName": r.get("region_name"), "KMSMasterKeyId": r.get("kms_key_arn"),
+                          REPLICA_RECOVERY: bool(r.get("point_in_time_recovery")),
+                          REPLICA_TAGS: bool(r.get("propagate_tags"))}
                          for r in self._resolved_blocks("replica", self.env_key("replicas"))],
             "OnDemandThroughput": _on_demand(self._resolved_blocks("on_demand_throughput", self.env_key("on_demand_throughput"))),
         }
@@ -214,13 +242,6 @@ class TableReader:
                 values[argument] = self.value(argument, key, body, where, scope)
             found.append(values)
         return found
-
-    def _replica_settings(self, draft: Draft) -> None:
-        """Terraform says what describe-table does not: each replica's recovery and tag propagation."""
-        given = self._resolved_blocks("replica", self.env_key("replicas"))
-        for replica, raw in zip(draft.settings(self.env).get("replicas") or [], given):
-            replica["point_in_time_recovery"] = bool(raw.get("point_in_time_recovery"))
-            replica["propagate_tags"] = bool(raw.get("propagate_tags"))
 
     def _autoscaling(self, name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Targets and policies whose resource id (literal or by reference) is this table or one of its indexes."""
