@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import hcl2
 import pytest
 from click.testing import CliRunner
 
@@ -19,7 +20,7 @@ from dyngen.cli import main
 from dyngen.importer import ImportOptions, aws_documents, import_sources
 from dyngen.importer.fixtures import fixture_files
 from dyngen.importer.terraform import table_documents
-from tests.tools import require, tf_plan
+from tests.tools import assert_external_checks_pass, require, tf_plan, write_tree
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "tests" / "cases" / "import"
@@ -226,3 +227,50 @@ def assert_says(planned: Any, source: Any, where: str) -> None:
             assert_says(got, want, f"{where}[{number}]")
     else:
         assert planned == source, (where, planned, source)
+
+
+# --- import blocks of an adopting environment -----------------------------------------------------------------------
+
+ADOPTING = """
+version: 1
+name: tickets
+table_name: "tickets-{env}"
+hash_key: id
+attributes: {id: S, status: S}
+global_secondary_indexes:
+  - {name: ByStatus, hash_key: status, projection_type: ALL}
+environments:
+  staging: {}
+  prod:
+    import_existing: true
+    billing_mode: PROVISIONED
+    read_capacity: 5
+    write_capacity: 5
+    autoscaling:
+      enabled: true
+      read: {min_capacity: 5, max_capacity: 50}
+      write: {min_capacity: 5, max_capacity: 50}
+"""
+
+
+def import_blocks(text: str) -> list[dict[str, str]]:
+    return [{k: v for k, v in block.items() if not k.startswith("__")} for block in hcl2.loads(text).get("import", [])]
+
+
+def test_only_the_adopting_environment_imports_its_table_targets_and_policies(render_yaml: Any, tmp_path: Path) -> None:
+    files = render_yaml(ADOPTING)
+    assert import_blocks(files["tickets/envs/staging/main.tf"]) == []
+    prod = import_blocks(files["tickets/envs/prod/main.tf"])
+    table_id, index_id = "dynamodb/table/tickets-prod", "dynamodb/table/tickets-prod/index/ByStatus"
+    expected = [{"to": "${module.table.aws_dynamodb_table.autoscaled[0]}", "id": '"tickets-prod"'}]
+    for kind, key, resource in (("table", "[0]", table_id), ("index", '["ByStatus"]', index_id)):
+        for direction, unit, metric in (("read", "ReadCapacityUnits", "DynamoDBReadCapacityUtilization"),
+                                        ("write", "WriteCapacityUnits", "DynamoDBWriteCapacityUtilization")):
+            target = f"{resource}/dynamodb:{kind}:{unit}"
+            expected += [
+                {"to": f"${{module.table.aws_appautoscaling_target.{kind}_{direction}{key}}}", "id": f'"{target}"'},
+                {"to": f"${{module.table.aws_appautoscaling_policy.{kind}_{direction}{key}}}",
+                 "id": f'"{target}/{metric}:{resource.removeprefix("dynamodb/")}"'},
+            ]
+    assert prod == expected
+    assert_external_checks_pass(write_tree(files, tmp_path / "generated"))
