@@ -82,7 +82,7 @@ def read_sources(sources: Sequence[str | Path], env: str) -> tuple[list[Draft], 
     if tf_folders:
         from dyngen.importer.terraform import drafts_from_terraform
 
-        for folder, files in tf_folders.items():
+        for files in tf_folders.values():
             found, tf_problems = drafts_from_terraform(files, env)
             drafts += found
             problems += tf_problems
@@ -99,7 +99,8 @@ def _find(sources: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], dict[P
     for given in sources:
         path = Path(given)
         if path.is_dir():
-            children = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (JSON_SUFFIX, TERRAFORM_SUFFIX))
+            children = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (JSON_SUFFIX, TERRAFORM_SUFFIX)
+                              and not any(part.startswith(".") for part in p.relative_to(path).parts))  # .terraform
         elif path.is_file():
             children = [path]
         else:

@@ -99,17 +99,17 @@ def _attach(doc: Loaded, tables: dict[str, TableDocuments], loaded: list[Loaded]
             table.files.append(doc.file)
         return []
     if doc.kind == "insights":
-        table = tables.get(doc.body.get("TableName"))
-        if table is not None and not doc.body.get("IndexName"):
-            table.insights = doc.body
-            table.files.append(doc.file)
+        named = tables.get(doc.body.get("TableName"))
+        if named is not None and not doc.body.get("IndexName"):
+            named.insights = doc.body
+            named.files.append(doc.file)
         return []
-    table = _beside(doc, tables, loaded)
-    if table is None:
+    beside = _beside(doc, tables, loaded)
+    if beside is None:
         return [Problem(doc.file, 1, 1, "cannot tell which table this document is about: put it in the folder of "
                                         "its table's describe-table document, one table per folder")]
-    setattr(table, doc.kind, doc.body)
-    table.files.append(doc.file)
+    setattr(beside, doc.kind, doc.body)
+    beside.files.append(doc.file)
     return []
 
 

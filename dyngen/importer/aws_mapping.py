@@ -190,11 +190,12 @@ def _autoscaling(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -
         _missing(draft, "application-autoscaling describe-scalable-targets", "autoscaling left off")
         return
     table_id = f"table/{draft.table_name}"
-    bounds = {d: _bounds(draft, docs, table_id, "table", unit) for d, unit in UNITS.items()}
-    if not all(bounds.values()):
-        if any(bounds.values()):
-            draft.warn("only one of read and write capacity "
-                       "autoscales; dyngen scales both or neither: autoscaling left off")
+    found = {d: _bounds(draft, docs, table_id, "table", unit) for d, unit in UNITS.items()}
+    bounds = {d: b for d, b in found.items() if b is not None}
+    if len(bounds) < len(UNITS):
+        if bounds:
+            draft.warn("only one of read and write capacity autoscales; dyngen scales both or neither: "
+                       "autoscaling left off")
         return
     settings["autoscaling"] = {"enabled": True, "read": bounds["read"][0], "write": bounds["write"][0],
                                "indexes": _indexes_scale(draft, docs, bounds), **bounds["read"][1]}
@@ -228,9 +229,10 @@ def _whole(value: Any) -> Any:
 
 def _indexes_scale(draft: Draft, docs: TableDocuments, table_bounds: dict[str, Any]) -> bool:
     names = [i["IndexName"] for i in docs.table.get("GlobalSecondaryIndexes") or []]
-    scaled = {n: {d: _bounds(draft, docs, f"table/{draft.table_name}/index/{n}", "index", u) for d, u in UNITS.items()}
-              for n in names}
-    scaled = {n: b for n, b in scaled.items() if all(b.values())}
+    found = {n: {d: _bounds(draft, docs, f"table/{draft.table_name}/index/{n}", "index", u) for d, u in UNITS.items()}
+             for n in names}
+    scaled = {n: {d: b for d, b in bounds.items() if b is not None} for n, bounds in found.items()
+              if all(bounds.values())}
     if scaled and len(scaled) < len(names):
         draft.warn("some global indexes autoscale and others "
                    "do not; dyngen scales all or none: indexes will autoscale")

@@ -14,7 +14,14 @@ from dyngen.errors import FieldPath, Problem
 from dyngen.importer.aws_documents import REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
 from dyngen.importer.aws_mapping import draft_from_aws
 from dyngen.importer.draft import Draft
-from dyngen.importer.hcl_values import Scope, Unresolved, has_unresolved, is_meta, label, resolve
+from dyngen.importer.hcl_values import (
+    Scope,
+    Unresolved,
+    has_unresolved,
+    is_meta,
+    label,
+    resolve,
+)
 
 TABLE = "aws_dynamodb_table"
 TARGET = "aws_appautoscaling_target"
@@ -78,7 +85,7 @@ def _read_folder(files: list[tuple[Path, str]]) -> tuple[Folder, list[Problem]]:
         except OSError as error:
             problems.append(Problem(display, 0, 0, f"cannot read the file: {error.strerror or error}"))
             continue
-        except Exception as error:  # python-hcl2 raises lark errors of many kinds
+        except Exception as error:  # noqa: BLE001 - python-hcl2 raises lark errors of many kinds
             line, column = getattr(error, "line", 0) or 0, getattr(error, "column", 0) or 0
             problems.append(Problem(display, line, column, f"not valid HCL: {str(error).splitlines()[0]}"))
             continue
@@ -131,7 +138,8 @@ class TableReader:
 
     def blocks(self, name: str, spec_key: FieldPath) -> list[tuple[dict[str, Any], Scope, tuple[str, ...]]]:
         """Static blocks and the blocks a `dynamic` block makes, each with the scope to read its arguments in."""
-        found = [(b, self.folder.scope, (name,)) for b in self.resource.body.get(name, [])]
+        found: list[tuple[dict[str, Any], Scope, tuple[str, ...]]] = [
+            (b, self.folder.scope, (name,)) for b in self.resource.body.get(name, [])]
         for dynamic in self.resource.body.get("dynamic", []):
             for block_name, spec in dynamic.items():
                 if label(block_name) == name:
