@@ -274,3 +274,26 @@ def test_only_the_adopting_environment_imports_its_table_targets_and_policies(re
             ]
     assert prod == expected
     assert_external_checks_pass(write_tree(files, tmp_path / "generated"))
+
+
+def test_contributor_insights_of_the_table_are_read_and_an_index_s_are_not_the_table_s(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    for name in ("table.json", "ttl.json", "backups.json", "tags.json"):
+        (folder / name).write_text((CASES / "aws" / "on-demand" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    insights = {"TableName": "sessions", "ContributorInsightsRuleList": ["DynamoDBContributorInsights-PKC-sessions"],
+                "ContributorInsightsStatus": "ENABLED", "LastUpdateDateTime": "2024-05-02T10:00:00+00:00"}
+    (folder / "insights.json").write_text(json.dumps(insights), encoding="utf-8")
+    (folder / "index-insights.json").write_text(json.dumps(insights | {"IndexName": "Other",
+                                                                       "ContributorInsightsStatus": "DISABLED"}))
+    outcome = import_sources([folder], ImportOptions(write=False))
+    assert "    contributor_insights: true\n" in outcome.specs[0].text
+
+
+def test_a_table_whose_name_cannot_be_resolved_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('variable "name" {}\n\nresource "aws_dynamodb_table" "t" {\n'
+                                      '  name     = var.name\n  hash_key = "pk"\n}\n', encoding="utf-8")
+    result = run(str(tmp_path), "--stdout")
+    assert result.exit_code == 1
+    assert (f"{tmp_path / 'main.tf'}:4:3: error: aws_dynamodb_table.t: its name cannot be resolved; a spec needs it"
+            in result.output)
