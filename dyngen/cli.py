@@ -11,13 +11,16 @@ import tempfile
 import traceback
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from dyngen import core, schema
 from dyngen.errors import DyngenError, InvalidSpecs, Problem, RoundTripError, UsageError
 from dyngen.plan import Action, RenderPlan
+
+if TYPE_CHECKING:
+    from dyngen.importer import ImportOutcome
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 DEFAULT_SPECS = "specs"
@@ -193,11 +196,12 @@ def import_command(sources: tuple[str, ...], live_table: str | None, region: str
     return report_import(outcome, to_stdout, partial)
 
 
-def report_import(outcome: Any, to_stdout: bool, partial: bool) -> int:
+def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool) -> int:
     for warning in outcome.warnings:
         click.echo(f"{warning.file}:{warning.line}:{warning.column}: {style('warning', fg='yellow', bold=True)}: "
                    f"{one_line(warning.message)}", err=True)
     print_problems(outcome.problems, "text")
+    printed = 0
     for spec in outcome.specs:
         if spec.problems:
             print_problems(spec.problems, "text")
@@ -205,7 +209,8 @@ def report_import(outcome: Any, to_stdout: bool, partial: bool) -> int:
         elif spec.exists:
             click.echo(f"{spec.path} exists; nothing written (--force overwrites it)", err=True)
         elif to_stdout:
-            click.echo(spec.text, nl=False)
+            click.echo(("---\n" if printed else "") + spec.text, nl=False)  # one YAML stream, a document per spec
+            printed += 1
         else:
             todo = f" ({len(spec.draft.todos)} TODO)" if spec.draft.todos else ""
             click.echo(f"wrote {spec.path.as_posix()} (table {spec.draft.table_name}){todo}")
