@@ -297,3 +297,20 @@ def test_a_table_whose_name_cannot_be_resolved_is_a_located_error(tmp_path: Path
     assert result.exit_code == 1
     assert (f"{tmp_path / 'main.tf'}:4:3: error: aws_dynamodb_table.t: its name cannot be resolved; a spec needs it"
             in result.output)
+
+
+def test_documents_of_features_a_spec_cannot_say_are_named_in_a_warning(tmp_path: Path) -> None:
+    for name in ("table.json", "ttl.json", "backups.json", "tags.json"):
+        (tmp_path / name).write_text((CASES / "aws" / "on-demand" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "kinesis.json").write_text(json.dumps({"TableName": "sessions", "KinesisDataStreamDestinations": [
+        {"StreamArn": "arn:aws:kinesis:eu-west-1:123456789012:stream/sessions", "DestinationStatus": "ACTIVE"}]}))
+    (tmp_path / "policy.json").write_text(json.dumps({"Policy": '{"Version": "2012-10-17", "Statement": []}',
+                                                      "RevisionId": "1"}))
+    outcome = import_sources([tmp_path], ImportOptions(write=False))
+    assert outcome.complete(partial=False)
+    assert sorted(w.text() for w in outcome.warnings if "not imported" in w.message) == [
+        f"{tmp_path / 'kinesis.json'}:0:0: warning: table sessions has Kinesis streaming destinations, which a spec "
+        "does not say: not imported",
+        f"{tmp_path / 'policy.json'}:0:0: warning: table sessions has a resource-based policy, which a spec does not "
+        "say: not imported",
+    ]

@@ -20,12 +20,16 @@ KINDS = {
     "ScalableTargets": "targets",  # aws application-autoscaling describe-scalable-targets
     "ScalingPolicies": "policies",  # aws application-autoscaling describe-scaling-policies
     "KeyMetadata": "key",  # aws kms describe-key
+    "KinesisDataStreamDestinations": "kinesis",  # aws dynamodb describe-kinesis-streaming-destination
+    "Policy": "policy",  # aws dynamodb get-resource-policy
 }
+# Read, but a spec cannot say them: a warning names what is not imported.
+NOT_IMPORTED = {"kinesis": "Kinesis streaming destinations", "policy": "a resource-based policy"}
 # What Terraform says of a replica and describe-table does not: keys of dyngen's own, never in an AWS document.
 REPLICA_RECOVERY = "dyngen:PointInTimeRecovery"
 REPLICA_TAGS = "dyngen:PropagateTags"
 # Documents that do not name their table belong to the describe-table beside them.
-UNNAMED = ("ttl", "backups", "tags")
+UNNAMED = ("ttl", "backups", "tags", "policy")
 
 
 @dataclass
@@ -41,6 +45,7 @@ class TableDocuments:
     targets: list[dict[str, Any]] | None = None
     policies: list[dict[str, Any]] | None = None
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # KeyMetadata by key ARN
+    not_imported: list[tuple[str, str]] = field(default_factory=list)  # (file, what a spec cannot say)
 
     @property
     def name(self) -> str:
@@ -69,7 +74,7 @@ def load(path: Path, display: str) -> tuple[Loaded | None, Problem | None]:
         return None, Problem(display, 1, 1, f"not an AWS CLI document that dyngen imports (top-level: {found}; "
                                             f"expected one of {known})")
     kind = KINDS[kinds[0]]
-    body = data if kind == "insights" else data[kinds[0]]
+    body = data if kind in ("insights", "kinesis") else data[kinds[0]]
     return Loaded(display, kind, body), None
 
 
@@ -98,6 +103,11 @@ def _attach(doc: Loaded, tables: dict[str, TableDocuments], loaded: list[Loaded]
             setattr(table, doc.kind, (getattr(table, doc.kind) or []) + mine)
             table.files.append(doc.file)
         return []
+    if doc.kind == "kinesis":
+        named = tables.get(doc.body.get("TableName"))
+        if named is not None and doc.body.get("KinesisDataStreamDestinations"):
+            named.not_imported.append((doc.file, NOT_IMPORTED["kinesis"]))
+        return []
     if doc.kind == "insights":
         named = tables.get(doc.body.get("TableName"))
         if named is not None and not doc.body.get("IndexName"):
@@ -108,6 +118,9 @@ def _attach(doc: Loaded, tables: dict[str, TableDocuments], loaded: list[Loaded]
     if beside is None:
         return [Problem(doc.file, 1, 1, "cannot tell which table this document is about: put it in the folder of "
                                         "its table's describe-table document, one table per folder")]
+    if doc.kind in NOT_IMPORTED:
+        beside.not_imported += [(doc.file, NOT_IMPORTED[doc.kind])] if doc.body else []
+        return []
     setattr(beside, doc.kind, doc.body)
     beside.files.append(doc.file)
     return []

@@ -39,6 +39,8 @@ def draft_from_aws(docs: TableDocuments, env: str) -> Draft:
         settings["contributor_insights"] = docs.insights.get("ContributorInsightsStatus") in ON
     _tags(draft, settings, docs)
     _autoscaling(draft, settings, docs)
+    for file, what in docs.not_imported:
+        draft.warn(f"table {docs.name} has {what}, which a spec does not say: not imported", file=file)
     return draft
 
 
