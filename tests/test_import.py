@@ -314,3 +314,12 @@ def test_documents_of_features_a_spec_cannot_say_are_named_in_a_warning(tmp_path
         f"{tmp_path / 'policy.json'}:0:0: warning: table sessions has a resource-based policy, which a spec does not "
         "say: not imported",
     ]
+
+
+def test_an_unknown_json_file_in_a_folder_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text((CASES / "terraform" / "literal" / "main.tf").read_text(encoding="utf-8"))
+    (tmp_path / "package.json").write_text('{"name": "infra"}', encoding="utf-8")
+    result = run(str(tmp_path), "--stdout")
+    assert result.exit_code == 0, result.output
+    assert (f"{tmp_path / 'package.json'}:1:1: warning: not an AWS CLI document that dyngen imports (top-level: name;"
+            in result.output)

@@ -58,8 +58,10 @@ class ImportOptions:
 
 def import_sources(sources: Sequence[str | Path], options: ImportOptions) -> ImportOutcome:
     """Read every source, draft one spec per table, validate each and write the valid ones."""
-    drafts, problems = read_sources(sources, options.env)
-    return finish(drafts, problems, options)
+    drafts, problems, skipped = read_sources(sources, options.env)
+    outcome = finish(drafts, problems, options)
+    outcome.warnings[:0] = skipped
+    return outcome
 
 
 def import_live(table: str, options: ImportOptions, *, region: str | None, profile: str | None) -> ImportOutcome:
@@ -70,13 +72,18 @@ def import_live(table: str, options: ImportOptions, *, region: str | None, profi
     return finish([draft_from_aws(docs, options.env)], [], options)
 
 
-def read_sources(sources: Sequence[str | Path], env: str) -> tuple[list[Draft], list[Problem]]:
+def read_sources(sources: Sequence[str | Path], env: str) -> tuple[list[Draft], list[Problem], list[Located]]:
     json_files, tf_folders = _find(sources)
-    loaded, problems = [], []
+    named = {str(Path(s)) for s in sources}
+    loaded, problems, skipped = [], [], []
     for path, display in json_files:
         doc, problem = aws_documents.load(path, display)
         loaded += [doc] if doc else []
-        problems += [problem] if problem else []
+        if problem and display not in named and problem.message.startswith(aws_documents.UNKNOWN):
+            # found in a folder (a package.json, a *.tf.json): not ours, said and skipped
+            skipped.append(Located(problem.file, problem.line, problem.column, f"{problem.message}; skipped"))
+        elif problem:
+            problems.append(problem)
     tables, grouping = aws_documents.group(loaded)
     drafts = [draft_from_aws(t, env) for t in tables]
     if tf_folders:
@@ -89,7 +96,7 @@ def read_sources(sources: Sequence[str | Path], env: str) -> tuple[list[Draft], 
     if not drafts and not problems + grouping:
         problems.append(Problem(", ".join(map(str, sources)), 0, 0, "no describe-table document and no "
                                 "aws_dynamodb_table resource found"))
-    return drafts, problems + grouping
+    return drafts, problems + grouping, skipped
 
 
 def _find(sources: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], dict[Path, list[tuple[Path, str]]]]:

@@ -52,6 +52,9 @@ class TableDocuments:
         return str(self.table["TableName"])
 
 
+UNKNOWN = "not an AWS CLI document that dyngen imports"
+
+
 @dataclass(frozen=True)
 class Loaded:
     file: str
@@ -71,8 +74,7 @@ def load(path: Path, display: str) -> tuple[Loaded | None, Problem | None]:
     if not kinds:
         found = ", ".join(sorted(data)) if isinstance(data, dict) else type(data).__name__
         known = ", ".join(KINDS)
-        return None, Problem(display, 1, 1, f"not an AWS CLI document that dyngen imports (top-level: {found}; "
-                                            f"expected one of {known})")
+        return None, Problem(display, 1, 1, f"{UNKNOWN} (top-level: {found}; expected one of {known})")
     kind = KINDS[kinds[0]]
     body = data if kind in ("insights", "kinesis") else data[kinds[0]]
     return Loaded(display, kind, body), None
