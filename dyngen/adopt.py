@@ -38,7 +38,8 @@ def _scaling_targets(spec: Spec, env: Environment) -> list[ImportBlock]:
     table_id = f"table/{env.table_name}"
     scaled = [("table", "[0]", table_id)]
     if _scales_indexes(spec, env):
-        scaled += [("index", f"[{hcl.quote(i)}]", f"{table_id}/index/{i}") for i in sorted(x.name for x in spec.global_indexes)]
+        names = sorted(index.name for index in spec.global_indexes)
+        scaled += [("index", f"[{hcl.quote(name)}]", f"{table_id}/index/{name}") for name in names]
     blocks = []
     for kind, key, resource_id in scaled:
         for scaler in autoscaling.SCALERS:

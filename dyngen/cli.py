@@ -171,7 +171,8 @@ def print_schema() -> None:
 
 @main.command(name="import")
 @click.argument("sources", nargs=-1, type=click.Path())
-@click.option("--aws", "live_table", metavar="TABLE", help="Read a live table through boto3 (pip install 'dyngen[aws]').")
+@click.option("--aws", "live_table", metavar="TABLE",
+              help="Read a live table through boto3 (pip install 'dyngen[aws]').")
 @click.option("--region", help="With --aws: the table's region.")
 @click.option("--profile", help="With --aws: the AWS CLI profile.")
 @click.option("--out", default=DEFAULT_SPECS, show_default=True, type=click.Path(), help="Folder of the specs.")

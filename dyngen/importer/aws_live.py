@@ -59,10 +59,12 @@ def _tags(dynamodb: Any, arn: str) -> list[dict[str, Any]]:
 
 def _autoscaling(client: Any, table: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     name = table["TableName"]
-    ids = [f"table/{name}"] + [f"table/{name}/index/{i['IndexName']}" for i in table.get("GlobalSecondaryIndexes") or []]
+    indexes = [index["IndexName"] for index in table.get("GlobalSecondaryIndexes") or []]
+    ids = [f"table/{name}"] + [f"table/{name}/index/{index}" for index in indexes]
     targets = client.describe_scalable_targets(ServiceNamespace="dynamodb", ResourceIds=ids)["ScalableTargets"]
     policies = [p for resource in ids
-                for p in client.describe_scaling_policies(ServiceNamespace="dynamodb", ResourceId=resource)["ScalingPolicies"]]
+                for p in client.describe_scaling_policies(ServiceNamespace="dynamodb",
+                                                          ResourceId=resource)["ScalingPolicies"]]
     return targets, policies
 
 

@@ -120,7 +120,8 @@ def _recovery(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> N
         return
     pitr = docs.backups.get("PointInTimeRecoveryDescription") or {}
     if pitr.get("PointInTimeRecoveryStatus") in ON:
-        settings["point_in_time_recovery"] = {"enabled": True, "recovery_period_days": pitr.get("RecoveryPeriodInDays") or 35}
+        days = pitr.get("RecoveryPeriodInDays") or 35  # DynamoDB's default
+        settings["point_in_time_recovery"] = {"enabled": True, "recovery_period_days": days}
     else:
         settings["point_in_time_recovery"] = {"enabled": False}
 
@@ -203,7 +204,10 @@ def _autoscaling(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -
                                "indexes": _indexes_scale(draft, docs, bounds), **bounds["read"][1]}
 
 
-def _bounds(draft: Draft, docs: TableDocuments, resource: str, kind: str, unit: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+Bounds = tuple[dict[str, Any], dict[str, Any]]  # (min, max and target of one direction; cooldowns)
+
+
+def _bounds(draft: Draft, docs: TableDocuments, resource: str, kind: str, unit: str) -> Bounds | None:
     dimension = f"dynamodb:{kind}:{unit}"
     target = next((t for t in docs.targets or [] if t.get("ResourceId") == resource
                    and t.get("ScalableDimension") == dimension), None)
@@ -212,7 +216,8 @@ def _bounds(draft: Draft, docs: TableDocuments, resource: str, kind: str, unit: 
     bounds: dict[str, Any] = {"min_capacity": target.get("MinCapacity"), "max_capacity": target.get("MaxCapacity")}
     cooldowns: dict[str, Any] = {}
     policy = next((p for p in docs.policies or [] if p.get("ResourceId") == resource
-                   and p.get("ScalableDimension") == dimension and p.get("PolicyType") == "TargetTrackingScaling"), None)
+                   and p.get("ScalableDimension") == dimension
+                   and p.get("PolicyType") == "TargetTrackingScaling"), None)
     if policy is None:
         draft.warn(f"no target-tracking scaling policy for {resource} {dimension}"
                    f"{'' if docs.policies is not None else ' (no describe-scaling-policies document)'}:"

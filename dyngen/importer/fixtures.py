@@ -45,7 +45,8 @@ def table_attributes(docs: TableDocuments) -> dict[str, Any]:
         "range_key": range_key,
         "read_capacity": throughput.get("ReadCapacityUnits", 0),
         "write_capacity": throughput.get("WriteCapacityUnits", 0),
-        "attribute": [{"name": a["AttributeName"], "type": a["AttributeType"]} for a in table.get("AttributeDefinitions") or []],
+        "attribute": [{"name": a["AttributeName"], "type": a["AttributeType"]}
+                      for a in table.get("AttributeDefinitions") or []],
         "global_secondary_index": [_global_index(i) for i in table.get("GlobalSecondaryIndexes") or []],
         "local_secondary_index": [_local_index(i) for i in table.get("LocalSecondaryIndexes") or []],
         "stream_enabled": bool(stream.get("StreamEnabled")),

@@ -35,8 +35,8 @@ class Scope:
     resolving: tuple[str, ...] = ()
 
     def with_iterator(self, name: str, key: Any, value: Any) -> Scope:
-        return Scope(self.variables, self.locals, self.resources, {**self.iterators, name: {"key": key, "value": value}},
-                     self.resolving)
+        iterators = {**self.iterators, name: {"key": key, "value": value}}
+        return Scope(self.variables, self.locals, self.resources, iterators, self.resolving)
 
 
 def is_meta(key: Any) -> bool:

@@ -58,11 +58,13 @@ def _entry(key: str, value: Any, path: FieldPath, depth: int, todos: Mapping[Fie
 
 def _is_flat(mapping: Mapping[str, Any]) -> bool:
     """Small mappings of scalars read best on one line, e.g. attributes: {pk: S, sk: N}."""
-    return len(mapping) <= 4 and all(not isinstance(v, (Mapping, list)) for v in mapping.values()) and len(_flow(mapping)) <= 80
+    scalars = all(not isinstance(v, (Mapping, list)) for v in mapping.values())
+    return len(mapping) <= 4 and scalars and len(_flow(mapping)) <= 80
 
 
 def _flow(value: Any) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, width=10**9, allow_unicode=True, sort_keys=False).strip().removesuffix("\n...").removesuffix("...").strip()
+    text = yaml.safe_dump(value, default_flow_style=True, width=10**9, allow_unicode=True, sort_keys=False)
+    return text.strip().removesuffix("...").strip()  # a lone scalar ends its document with "..."
 
 
 def _scalar(value: Any) -> str:

@@ -38,6 +38,9 @@ SPEC_KEYS = {"kms_key_arn": "kms_key_arn", "enabled": "enabled", "attribute_name
              "max_write_request_units": "max_write_request_units"}
 
 
+Block = tuple[dict[str, Any], Scope, tuple[str, ...]]  # a block's raw body, its scope, where it is written
+
+
 @dataclass
 class Resource:
     type: str
@@ -58,7 +61,7 @@ def drafts_from_terraform(files: list[tuple[Path, str]], env: str) -> tuple[list
     """One draft per aws_dynamodb_table of one folder's files."""
     folder, problems = _read_folder(files)
     drafts = [TableReader(r, folder, env).draft() for r in folder.resources.values() if r.type == TABLE]
-    return [d for d in drafts if isinstance(d, Draft)], problems + [p for d in drafts if isinstance(d, Problem) for p in [d]]
+    return [d for d in drafts if isinstance(d, Draft)], problems + [d for d in drafts if isinstance(d, Problem)]
 
 
 def table_documents(files: list[tuple[Path, str]], env: str = "prod") -> list[TableDocuments]:
@@ -136,9 +139,9 @@ class TableReader:
         self.warnings.append((where, f"{'.'.join(where)} = {note}; left out of the spec (TODO)"))
         self.todos[spec_key] = f"{'.'.join(where)} = {note}"
 
-    def blocks(self, name: str, spec_key: FieldPath) -> list[tuple[dict[str, Any], Scope, tuple[str, ...]]]:
+    def blocks(self, name: str, spec_key: FieldPath) -> list[Block]:
         """Static blocks and the blocks a `dynamic` block makes, each with the scope to read its arguments in."""
-        found: list[tuple[dict[str, Any], Scope, tuple[str, ...]]] = [
+        found: list[Block] = [
             (b, self.folder.scope, (name,)) for b in self.resource.body.get(name, [])]
         for dynamic in self.resource.body.get("dynamic", []):
             for block_name, spec in dynamic.items():
@@ -146,7 +149,7 @@ class TableReader:
                     found += self._expand(name, spec, spec_key)
         return found
 
-    def _expand(self, name: str, dynamic: dict[str, Any], spec_key: FieldPath) -> list[tuple[dict[str, Any], Scope, tuple[str, ...]]]:
+    def _expand(self, name: str, dynamic: dict[str, Any], spec_key: FieldPath) -> list[Block]:
         items = resolve(dynamic.get("for_each"), self.folder.scope)
         if has_unresolved(items) or not isinstance(items, (list, dict)):
             problem = has_unresolved(items) or Unresolved(str(dynamic.get("for_each")), "not a list or map")
@@ -155,7 +158,8 @@ class TableReader:
         iterator = resolve(dynamic.get("iterator", name), Scope()) if "iterator" in dynamic else name
         pairs = items.items() if isinstance(items, dict) else enumerate(items)
         content = (dynamic.get("content") or [{}])[0]
-        return [(content, self.folder.scope.with_iterator(iterator, k, v), ("dynamic", name, "content")) for k, v in pairs]
+        where = ("dynamic", name, "content")
+        return [(content, self.folder.scope.with_iterator(iterator, k, v), where) for k, v in pairs]
 
     # --- the table -----------------------------------------------------------------------------------------------
 
@@ -172,8 +176,8 @@ class TableReader:
         draft.source = f"{self.resource.file}, resource {TABLE}.{self.resource.name}"
         draft.todos.update(self.todos)
         self._drop_unindexed_attributes(draft)
-        for where, message in self.warnings:
-            draft.warn(message, *self.locate(where), file=self.resource.file)
+        for (line, column), message in sorted((self.locate(where), message) for where, message in self.warnings):
+            draft.warn(message, line, column, file=self.resource.file)
         for argument in NOT_IMPORTED:
             if argument in self.resource.body and argument != "timeouts":
                 draft.warn(f"`{argument}` is not something a spec says; not imported", *self.locate((argument,)),
@@ -183,7 +187,8 @@ class TableReader:
     def _drop_unindexed_attributes(self, draft: Draft) -> None:
         """Indexes that could not be read leave attribute definitions that no key uses, which DynamoDB (and so
         validation) refuses: they go into the indexes' TODO instead."""
-        todo_key = next((k for k in (("global_secondary_indexes",), ("local_secondary_indexes",)) if k in draft.todos), None)
+        indexes: list[FieldPath] = [("global_secondary_indexes",), ("local_secondary_indexes",)]
+        todo_key = next((k for k in indexes if k in draft.todos), None)
         if todo_key is None:
             return
         document = draft.document
@@ -199,55 +204,62 @@ class TableReader:
         return ("environments", self.env, *path)
 
     def documents(self, name: str, hash_key: str) -> TableDocuments:
-        range_key = self.value("range_key", ("range_key",))
-        billing = self.value("billing_mode", self.env_key("billing_mode")) or "PROVISIONED"
-        region = self.folder.region if isinstance(self.folder.region, str) else None
-        table: dict[str, Any] = {
-            "TableName": name,
-            "TableArn": f"arn:aws:dynamodb:{region or ''}:000000000000:table/{name}",
-            "KeySchema": _key_schema(hash_key, range_key),
-            "AttributeDefinitions": [{"AttributeName": a.get("name"), "AttributeType": a.get("type")}
-                                     for a in self._resolved_blocks("attribute", ("attributes",))],
-            "BillingModeSummary": {"BillingMode": billing},
-            "ProvisionedThroughput": {"ReadCapacityUnits": self.value("read_capacity", self.env_key("read_capacity")),
-                                      "WriteCapacityUnits": self.value("write_capacity", self.env_key("write_capacity"))},
-            "GlobalSecondaryIndexes": [_global_index(i) for i in self._resolved_blocks("global_secondary_index", ("global_secondary_indexes",))],
-            "LocalSecondaryIndexes": [_local_index(i, hash_key) for i in self._resolved_blocks("local_secondary_index", ("local_secondary_indexes",))],
-            "StreamSpecification": {"StreamEnabled": bool(self.value("stream_enabled", self.env_key("stream"))),
-                                    "StreamViewType": self.value("stream_view_type", self.env_key("stream", "view_type"))},
-            "TableClassSummary": {"TableClass": self.value("table_class", self.env_key("table_class")) or "STANDARD"},
-            "DeletionProtectionEnabled": bool(self.value("deletion_protection_enabled", self.env_key("deletion_protection"))),
-            "Replicas": [{"RegionName": r.get("region_name"), "KMSMasterKeyId": r.get("kms_key_arn"),
-                          REPLICA_RECOVERY: bool(r.get("point_in_time_recovery")),
-                          REPLICA_TAGS: bool(r.get("propagate_tags"))}
-                         for r in self._resolved_blocks("replica", self.env_key("replicas"))],
-            "OnDemandThroughput": _on_demand(self._resolved_blocks("on_demand_throughput", self.env_key("on_demand_throughput"))),
-        }
-        sse = (self._resolved_blocks("server_side_encryption", self.env_key("encryption")) or [{}])[0]
+        sse = self.first_block("server_side_encryption", "encryption")
+        ttl = self.first_block("ttl", "ttl")
+        pitr = self.first_block("point_in_time_recovery", "point_in_time_recovery")
+        table = self.table_description(name, hash_key)
         if sse.get("enabled"):
             table["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": sse.get("kms_key_arn")}
-        keys = {arn: {"Arn": arn, "KeyManager": "CUSTOMER"} for arn in [sse.get("kms_key_arn")] if arn}
-        ttl = (self._resolved_blocks("ttl", self.env_key("ttl")) or [{}])[0]
-        pitr = (self._resolved_blocks("point_in_time_recovery", self.env_key("point_in_time_recovery")) or [{}])[0]
-        tags = self.value("tags", self.env_key("tags")) or {}
         targets, policies = self._autoscaling(name)
         return TableDocuments(
             table, [self.resource.file],
-            ttl={"TimeToLiveStatus": "ENABLED" if ttl.get("enabled") else "DISABLED", "AttributeName": ttl.get("attribute_name")},
-            backups={"PointInTimeRecoveryDescription": {
-                "PointInTimeRecoveryStatus": "ENABLED" if pitr.get("enabled") else "DISABLED",
-                "RecoveryPeriodInDays": pitr.get("recovery_period_in_days")}},
-            tags=[{"Key": k, "Value": v} for k, v in tags.items()],
-            targets=targets, policies=policies, keys=keys,
+            ttl={"TimeToLiveStatus": _status(ttl), "AttributeName": ttl.get("attribute_name")},
+            backups={"PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": _status(pitr),
+                                                        "RecoveryPeriodInDays": pitr.get("recovery_period_in_days")}},
+            tags=[{"Key": k, "Value": v} for k, v in (self.env_value("tags", "tags") or {}).items()],
+            targets=targets, policies=policies,
+            # a key named in Terraform is one the user manages; the AWS-managed key is never named there
+            keys={arn: {"Arn": arn, "KeyManager": "CUSTOMER"} for arn in [sse.get("kms_key_arn")] if arn},
         )
+
+    def table_description(self, name: str, hash_key: str) -> dict[str, Any]:
+        """What describe-table would say, from the resource's arguments and blocks."""
+        region = self.folder.region if isinstance(self.folder.region, str) else None
+        return {
+            "TableName": name,
+            "TableArn": f"arn:aws:dynamodb:{region or ''}:000000000000:table/{name}",
+            "KeySchema": _key_schema(hash_key, self.value("range_key", ("range_key",))),
+            "AttributeDefinitions": [{"AttributeName": a.get("name"), "AttributeType": a.get("type")}
+                                     for a in self._resolved_blocks("attribute", ("attributes",))],
+            "BillingModeSummary": {"BillingMode": self.env_value("billing_mode", "billing_mode") or "PROVISIONED"},
+            "ProvisionedThroughput": {"ReadCapacityUnits": self.env_value("read_capacity", "read_capacity"),
+                                      "WriteCapacityUnits": self.env_value("write_capacity", "write_capacity")},
+            "GlobalSecondaryIndexes": [_global_index(i) for i in self._resolved_blocks(
+                "global_secondary_index", ("global_secondary_indexes",))],
+            "LocalSecondaryIndexes": [_local_index(i, hash_key) for i in self._resolved_blocks(
+                "local_secondary_index", ("local_secondary_indexes",))],
+            "StreamSpecification": {"StreamEnabled": bool(self.env_value("stream_enabled", "stream")),
+                                    "StreamViewType": self.env_value("stream_view_type", "stream", "view_type")},
+            "TableClassSummary": {"TableClass": self.env_value("table_class", "table_class") or "STANDARD"},
+            "DeletionProtectionEnabled": bool(self.env_value("deletion_protection_enabled", "deletion_protection")),
+            "Replicas": [_replica(r) for r in self._resolved_blocks("replica", self.env_key("replicas"))],
+            "OnDemandThroughput": _on_demand(self.first_block("on_demand_throughput", "on_demand_throughput")),
+        }
+
+    def env_value(self, argument: str, *spec_key: str) -> Any:
+        return self.value(argument, self.env_key(*spec_key))
+
+    def first_block(self, name: str, spec_key: str) -> dict[str, Any]:
+        return (self._resolved_blocks(name, self.env_key(spec_key)) or [{}])[0]
 
     def _resolved_blocks(self, name: str, spec_key: FieldPath) -> list[dict[str, Any]]:
         found = []
         for body, scope, where in self.blocks(name, spec_key):
             values = {}
             for argument in (k for k in body if not is_meta(k)):
-                key = spec_key + (SPEC_KEYS[argument],) if argument in SPEC_KEYS and spec_key[-1] in SPEC_BLOCKS else spec_key
-                values[argument] = self.value(argument, key, body, where, scope)
+                inner = argument in SPEC_KEYS and spec_key[-1] in SPEC_BLOCKS
+                values[argument] = self.value(argument, spec_key + ((SPEC_KEYS[argument],) if inner else ()), body,
+                                              where, scope)
             found.append(values)
         return found
 
@@ -259,12 +271,13 @@ class TableReader:
                 continue
             values = {k: resolve(v, self.folder.scope) for k, v in resource.body.items() if not is_meta(k)}
             resource_id = values.get("resource_id")
-            if not isinstance(resource_id, str) or not (resource_id == f"table/{name}" or resource_id.startswith(f"table/{name}/index/")):
+            if resource_id != f"table/{name}" and not str(resource_id).startswith(f"table/{name}/index/"):
                 continue
             common = {"ServiceNamespace": values.get("service_namespace"), "ResourceId": resource_id,
                       "ScalableDimension": values.get("scalable_dimension")}
             if resource.type == TARGET:
-                targets.append(common | {"MinCapacity": values.get("min_capacity"), "MaxCapacity": values.get("max_capacity")})
+                targets.append(common | {"MinCapacity": values.get("min_capacity"),
+                                         "MaxCapacity": values.get("max_capacity")})
             else:
                 policies.append(common | {"PolicyName": values.get("name"), "PolicyType": values.get("policy_type"),
                                           "TargetTrackingScalingPolicyConfiguration": _tracking(values)})
@@ -310,8 +323,17 @@ def _local_index(index: dict[str, Any], hash_key: str) -> dict[str, Any]:
             "Projection": _projection(index)}
 
 
-def _on_demand(blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    given = blocks[0] if blocks else {}
+def _status(block: dict[str, Any]) -> str:
+    return "ENABLED" if block.get("enabled") else "DISABLED"
+
+
+def _replica(replica: dict[str, Any]) -> dict[str, Any]:
+    return {"RegionName": replica.get("region_name"), "KMSMasterKeyId": replica.get("kms_key_arn"),
+            REPLICA_RECOVERY: bool(replica.get("point_in_time_recovery")),
+            REPLICA_TAGS: bool(replica.get("propagate_tags"))}
+
+
+def _on_demand(given: dict[str, Any]) -> dict[str, Any]:
     return {"MaxReadRequestUnits": given.get("max_read_request_units"),
             "MaxWriteRequestUnits": given.get("max_write_request_units")}
 
