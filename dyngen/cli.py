@@ -10,13 +10,17 @@ import sys
 import tempfile
 import traceback
 from functools import wraps
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from dyngen import core, schema
-from dyngen.errors import DyngenError, InvalidSpecs, Problem, RoundTripError
+from dyngen.errors import DyngenError, InvalidSpecs, Problem, RoundTripError, UsageError
 from dyngen.plan import Action, RenderPlan
+
+if TYPE_CHECKING:
+    from dyngen.importer import ImportOutcome
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 DEFAULT_SPECS = "specs"
@@ -163,3 +167,52 @@ def report_check(plan: RenderPlan, paths: tuple[str, ...], out: str) -> int:
 def print_schema() -> None:
     """Print the JSON Schema of the spec format."""
     click.echo(schema.schema_text(), nl=False)
+
+
+@main.command(name="import")
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--aws", "live_table", metavar="TABLE",
+              help="Read a live table through boto3 (pip install 'dyngen[aws]').")
+@click.option("--region", help="With --aws: the table's region.")
+@click.option("--profile", help="With --aws: the AWS CLI profile.")
+@click.option("--out", default=DEFAULT_SPECS, show_default=True, type=click.Path(), help="Folder of the specs.")
+@click.option("--name", help="Spec name (one table only); default: from the table name.")
+@click.option("--env", default="prod", show_default=True, help="The environment that adopts the table.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the specs instead of writing them.")
+@click.option("--force", is_flag=True, help="Overwrite existing specs.")
+@click.option("--partial", is_flag=True, help="Exit 0 although some values were left as TODO comments.")
+@handle_errors
+def import_command(sources: tuple[str, ...], live_table: str | None, region: str | None, profile: str | None,
+                   out: str, name: str | None, env: str, to_stdout: bool, force: bool, partial: bool) -> int:
+    """Write a spec for each existing table that SOURCES describe (AWS CLI JSON files, .tf files, folders)."""
+    from dyngen import importer  # the import command's modules load only when it runs
+
+    options = importer.ImportOptions(Path(out), name, env, force, write=not to_stdout)
+    if bool(sources) == bool(live_table):
+        raise UsageError("give SOURCE files or folders, or --aws TABLE (not both)")
+    if live_table:
+        outcome = importer.import_live(live_table, options, region=region, profile=profile)
+    else:
+        outcome = importer.import_sources(sources, options)
+    return report_import(outcome, to_stdout, partial)
+
+
+def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool) -> int:
+    for warning in outcome.warnings:
+        click.echo(f"{warning.file}:{warning.line}:{warning.column}: {style('warning', fg='yellow', bold=True)}: "
+                   f"{one_line(warning.message)}", err=True)
+    print_problems(outcome.problems, "text")
+    printed = 0
+    for spec in outcome.specs:
+        if spec.problems:
+            print_problems(spec.problems, "text")
+            click.echo(f"table {spec.draft.table_name}: the spec would be invalid; nothing written", err=True)
+        elif spec.exists:
+            click.echo(f"{spec.path} exists; nothing written (--force overwrites it)", err=True)
+        elif to_stdout:
+            click.echo(("---\n" if printed else "") + spec.text, nl=False)  # one YAML stream, a document per spec
+            printed += 1
+        else:
+            todo = f" ({len(spec.draft.todos)} TODO)" if spec.draft.todos else ""
+            click.echo(f"wrote {spec.path.as_posix()} (table {spec.draft.table_name}){todo}")
+    return EXIT_OK if outcome.complete(partial) else EXIT_INVALID

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import jinja2
 
-from dyngen import hcl
+from dyngen import adopt, hcl
 from dyngen.features import Output, all_features, table
 from dyngen.model import Environment, Spec, plain
 from dyngen.variables import Variable
@@ -192,6 +192,7 @@ class EnvironmentRoot:
     tfvars: tuple[tuple[str, Any], ...]
     moved_from: str
     moved_to: str
+    imports: tuple[adopt.ImportBlock, ...] = ()
 
 
 def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
@@ -209,6 +210,7 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
         tfvars=values,
         moved_from=moved_from,
         moved_to=moved_to,
+        imports=adopt.import_blocks(view.spec, env),
     )
 
 
