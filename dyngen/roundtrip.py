@@ -137,6 +137,7 @@ def _check_environment(spec: Spec, env: Environment, parsed: Mapping[str, Any], 
         _expect(f"{folder}/terraform.tfvars", name, plain(value), tfvars[name])
     _check_module_call(folder, parsed[f"{folder}/main.tf"], [v.name for v in view.variables])
     _check_backend(folder, parsed[f"{folder}/backend.tf"], backend_settings(spec, env))
+    _check_required_version(f"{folder}/backend.tf", parsed[f"{folder}/backend.tf"], view.terraform_version)
     _expect(f"{folder}/outputs.tf", "outputs", outputs, sorted(_labels(parsed[f"{folder}/outputs.tf"], "output")))
 
 
@@ -148,6 +149,12 @@ def _check_module_call(folder: str, parsed: Mapping[str, Any], variables: list[s
     _expect(file, "module.table.source", "../..", decode(call.get("source")))
     passed = sorted(k for k in call if k != "source" and not _is_meta(k))
     _expect(file, "module.table arguments", sorted(variables), passed)
+
+
+def _check_required_version(file: str, parsed: Mapping[str, Any], minimum: str) -> None:
+    """The root requires the Terraform its backend needs (use_lockfile: 1.10), before `init` reads the backend."""
+    found = [decode(t.get("required_version")) for t in parsed.get("terraform", [])]
+    _expect(file, "terraform.required_version", [f">= {minimum}"], found)
 
 
 def _check_backend(folder: str, parsed: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
