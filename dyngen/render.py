@@ -175,6 +175,7 @@ class EnvironmentRoot:
 
     env: Environment
     region: str | None
+    account_id: str | None  # the provider's allowed_account_ids: a guard against the wrong credentials
     default_tags: Mapping[str, str]
     backend: Mapping[str, Any]
     tfvars: tuple[tuple[str, Any], ...]
@@ -192,6 +193,7 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
     return EnvironmentRoot(
         env=env,
         region=env.settings.get("region"),
+        account_id=env.settings.get("account_id"),
         default_tags={"Environment": env.name, "ManagedBy": "dyngen"},
         backend=backend_settings(view.spec, env),
         tfvars=values,
