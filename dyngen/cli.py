@@ -15,7 +15,7 @@ from typing import Any, Callable
 import click
 
 from dyngen import core, schema
-from dyngen.errors import DyngenError, InvalidSpecs, Problem, RoundTripError
+from dyngen.errors import DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, is_environment_error
 from dyngen.plan import Action, RenderPlan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -63,6 +63,7 @@ def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, inside the boundary, not at exit
         except InvalidSpecs as error:
             print_problems(error.problems, kwargs.get("output_format", "text"))
             code = EXIT_INVALID
@@ -71,11 +72,29 @@ def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
             code = error.exit_code
         except RoundTripError as error:
             code = report_bug(error, f"round trip failed: {error}")
+        except BrokenPipeError:
+            code = stop_writing_to_stdout()
+        except OSError as error:
+            if not is_environment_error(error):
+                code = report_bug(error, f"{type(error).__name__}: {error}")
+            else:
+                click.echo(f"{style('error', fg='red', bold=True)}: {FileSystemError(error, error.filename or 'the standard output', 'use')}", err=True)
+                code = EXIT_INVALID
         except Exception as error:  # noqa: BLE001 - the boundary: no traceback on the user's terminal
             code = report_bug(error, f"{type(error).__name__}: {error}")
         sys.exit(code)
 
     return run
+
+
+def stop_writing_to_stdout() -> int:
+    """The reader went away (`dyngen render --check | head`): stop quietly, as command line tools do. stdout now
+    goes to /dev/null, so that Python's own flush at exit finds no closed pipe to complain about."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (a test's capture): nothing will flush into the pipe
+        pass
+    return EXIT_INVALID
 
 
 def report_bug(error: BaseException, summary: str) -> int:
