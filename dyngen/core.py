@@ -49,12 +49,15 @@ def find_specs(paths: Sequence[str | Path]) -> list[SpecFile]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()):
+            children = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
+            if not children:
+                raise InvalidSpecs([Problem(str(given), 0, 0, "no specs here: no *.yaml or *.yml file in this folder")])
+            for child in children:
                 found.setdefault(child.resolve(), SpecFile(child, str(child)))
         elif path.is_file():
             found.setdefault(path.resolve(), SpecFile(path, str(path)))
         else:
-            raise UsageError(f"no such file or folder: {given}")
+            raise UsageError(f"no such file or folder: {given}", str(given))
     return sorted(found.values(), key=lambda s: s.path.resolve().as_posix())
 
 

@@ -53,9 +53,13 @@ class DyngenError(Exception):
 
 
 class UsageError(DyngenError):
-    """The command line itself is wrong (a missing path, conflicting flags)."""
+    """The command line itself is wrong (a missing path, conflicting flags); `path` names the argument at fault."""
 
     exit_code = 2
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class InvalidSpecs(DyngenError):
