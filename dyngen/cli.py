@@ -79,8 +79,9 @@ def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
         except OSError as error:
             if not is_environment_error(error):
                 code = report_bug(error, f"{type(error).__name__}: {error}")
-            else:
-                click.echo(f"{style('error', fg='red', bold=True)}: {FileSystemError(error, error.filename or 'the standard output', 'use')}", err=True)
+            else:  # no file name: the only files dyngen uses without naming them are its standard streams
+                refused = FileSystemError(error, error.filename or "the standard output", "use")
+                click.echo(f"{style('error', fg='red', bold=True)}: {refused}", err=True)
                 code = EXIT_INVALID
         except Exception as error:  # noqa: BLE001 - the boundary: no traceback on the user's terminal
             code = report_bug(error, f"{type(error).__name__}: {error}")
