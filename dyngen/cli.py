@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from dyngen import core, schema
-from dyngen.errors import DyngenError, InvalidSpecs, Problem, RoundTripError, UsageError
+from dyngen.errors import DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UsageError, is_environment_error
 from dyngen.plan import Action, RenderPlan
 
 if TYPE_CHECKING:
@@ -67,19 +67,41 @@ def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, inside the boundary, not at exit
         except InvalidSpecs as error:
             print_problems(error.problems, kwargs.get("output_format", "text"))
             code = EXIT_INVALID
         except DyngenError as error:
+            if kwargs.get("output_format") == "json":  # a tool reading stdout still gets one JSON object
+                print_problems([Problem(getattr(error, "path", ""), 0, 0, str(error))], "json")
             click.echo(f"{style('error', fg='red', bold=True)}: {error}", err=True)
             code = error.exit_code
         except RoundTripError as error:
             code = report_bug(error, f"round trip failed: {error}")
+        except BrokenPipeError:
+            code = stop_writing_to_stdout()
+        except OSError as error:
+            if not is_environment_error(error):
+                code = report_bug(error, f"{type(error).__name__}: {error}")
+            else:  # no file name: the only files dyngen uses without naming them are its standard streams
+                refused = FileSystemError(error, error.filename or "the standard output", "use")
+                click.echo(f"{style('error', fg='red', bold=True)}: {refused}", err=True)
+                code = EXIT_INVALID
         except Exception as error:  # noqa: BLE001 - the boundary: no traceback on the user's terminal
             code = report_bug(error, f"{type(error).__name__}: {error}")
         sys.exit(code)
 
     return run
+
+
+def stop_writing_to_stdout() -> int:
+    """The reader went away (`dyngen render --check | head`): stop quietly, as command line tools do. stdout now
+    goes to /dev/null, so that Python's own flush at exit finds no closed pipe to complain about."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (a test's capture): nothing will flush into the pipe
+        pass
+    return EXIT_INVALID
 
 
 def report_bug(error: BaseException, summary: str) -> int:
@@ -99,7 +121,18 @@ def report_bug(error: BaseException, summary: str) -> int:
     return EXIT_BUG
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Command(click.Command):
+    """A command whose line in `dyngen --help` is its whole summary (click cuts it at the terminal's width)."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.short_help or " ".join((self.help or "").split("\n\n")[0].split())
+
+
+class Group(click.Group):
+    command_class = Command
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dyngen")
 def main() -> None:
     """Generate Terraform for Amazon DynamoDB tables from short YAML specs."""
@@ -153,14 +186,25 @@ def report_check(plan: RenderPlan, paths: tuple[str, ...], out: str) -> int:
         return EXIT_OK
     for change in stale:
         old, new = (change.old or "").splitlines(keepends=True), (change.new or "").splitlines(keepends=True)
-        name = display(plan, change.path)
-        click.echo("".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")), nl=False)
+        click.echo("".join(difflib.unified_diff(old, new, *diff_labels(plan, change.path))), nl=False)
     click.echo("", err=True)
     for change in stale:
         click.echo(f"{change.action.value} {display(plan, change.path)}", err=True)
-    command = shlex.join(["dyngen", "render", *paths] + ([] if out == DEFAULT_OUT else ["--out", out]))
-    click.echo(f"{len(stale)} file(s) out of date; run `{command}` to regenerate them", err=True)
+    command = ["dyngen", "render", *paths] + ([] if out == DEFAULT_OUT else ["--out", out])
+    if plan.foreign():
+        click.echo(
+            f"{len(stale)} file(s) out of date, {len(plan.foreign())} of them without dyngen's header: render will "
+            f"refuse to overwrite those; check the edits, then run `{shlex.join(command + ['--force'])}`", err=True,
+        )
+    else:
+        click.echo(f"{len(stale)} file(s) out of date; run `{shlex.join(command)}` to regenerate them", err=True)
     return EXIT_INVALID
+
+
+def diff_labels(plan: RenderPlan, path: str) -> tuple[str, str]:
+    """git's a/ and b/ before a relative path; an absolute path as it is (never `a//tmp/...`)."""
+    name = display(plan, path)
+    return (name, name) if name.startswith("/") else (f"a/{name}", f"b/{name}")
 
 
 @main.command(name="schema")

@@ -14,6 +14,7 @@ from dyngen.errors import InvalidSpecs, Problem, UsageError
 from dyngen.plan import RenderPlan, plan_tree
 from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
+from dyngen.tables import TableClaim, collisions
 from dyngen.validate import FileResult, validate_file
 from dyngen.writer import apply_plan
 
@@ -48,19 +49,30 @@ def find_specs(paths: Sequence[str | Path]) -> list[SpecFile]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()):
+            children = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
+            if not children:
+                raise InvalidSpecs([Problem(str(given), 0, 0, "no specs here: no *.yaml or *.yml file in this folder")])
+            for child in children:
                 found.setdefault(child.resolve(), SpecFile(child, str(child)))
         elif path.is_file():
             found.setdefault(path.resolve(), SpecFile(path, str(path)))
         else:
-            raise UsageError(f"no such file or folder: {given}")
+            raise UsageError(f"no such file or folder: {given}", str(given))
     return sorted(found.values(), key=lambda s: s.path.resolve().as_posix())
 
 
 def validate_paths(paths: Sequence[str | Path]) -> ValidationReport:
     report = ValidationReport([validate_file(s.path, s.display) for s in find_specs(paths)])
     _check_unique_names(report)
+    _check_table_names(report)
     return report
+
+
+def _check_table_names(report: ValidationReport) -> None:
+    """Two environments whose tables would be one DynamoDB table (dyngen.tables)."""
+    by_file = {r.file: r for r in report.results}
+    for problem in collisions(c for r in report.results if r.spec is not None for c in r.tables):
+        by_file[problem.file].problems.append(problem)
 
 
 def _check_unique_names(report: ValidationReport) -> None:
@@ -92,6 +104,7 @@ def render_paths(
     work = [(s.path, s.display, header_source(s.path, out_path)) for s in spec_files]
     outcomes = _map(work, jobs)
     problems = [p for o in outcomes for p in o.problems] + _duplicate_names(outcomes)
+    problems += collisions(c for o in outcomes if not _named_twice(o, problems) for c in o.tables)
     if problems:
         raise InvalidSpecs(problems)
     planned = {path: text for o in outcomes for path, text in o.files.items()}
@@ -112,6 +125,7 @@ class SpecOutcome:
     name_position: tuple[int, int]
     problems: tuple[Problem, ...]
     files: dict[str, str]
+    tables: tuple[TableClaim, ...] = ()
 
 
 def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
@@ -122,7 +136,7 @@ def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
     spec = replace(result.spec, source=source)
     files = render_spec(spec)
     check_tree(spec, files)
-    return SpecOutcome(display, spec.name, result.name_position, (), files)
+    return SpecOutcome(display, spec.name, result.name_position, (), files, result.tables)
 
 
 def _process(work: tuple[Path, str, str]) -> SpecOutcome:
@@ -136,6 +150,11 @@ def _map(work: list[tuple[Path, str, str]], jobs: int | None) -> list[SpecOutcom
     # fork: workers start at once with the parent's imports, and the order of results is the order of the work.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(_process, work, chunksize=max(1, len(work) // (workers * 4))))
+
+
+def _named_twice(outcome: SpecOutcome, problems: list[Problem]) -> bool:
+    """A spec whose name another spec holds is reported once, for its name; its tables are not compared."""
+    return any(p.file == outcome.file and p.path == ("name",) for p in problems)
 
 
 def _duplicate_names(outcomes: list[SpecOutcome]) -> list[Problem]:

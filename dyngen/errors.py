@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,9 +53,13 @@ class DyngenError(Exception):
 
 
 class UsageError(DyngenError):
-    """The command line itself is wrong (a missing path, conflicting flags)."""
+    """The command line itself is wrong (a missing path, conflicting flags); `path` names the argument at fault."""
 
     exit_code = 2
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class InvalidSpecs(DyngenError):
@@ -70,6 +75,39 @@ class InvalidSpecs(DyngenError):
 
 class UnsafeWrite(DyngenError):
     """Writing the planned tree would touch a file dyngen did not generate, or leave --out."""
+
+
+class FileSystemError(DyngenError):
+    """The operating system refused to read or write a path (a read-only or full disk, a path through a regular
+    file, no permission): the user's machine to fix, not a bug in dyngen."""
+
+    def __init__(self, error: OSError, path: object = None, doing: str = "write") -> None:
+        where = path if path is not None else error.filename
+        super().__init__(f"cannot {doing} {where}: {os_error_reason(error)}" if where else os_error_reason(error))
+
+
+# What the operating system's refusals mean to a user; any other OSError stays a bug.
+OS_ERROR_REASONS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.EEXIST: "something else is already there",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EIO: "input/output error of the device",
+    errno.ENOENT: "no such file or folder",
+}
+
+
+def os_error_reason(error: OSError) -> str:
+    return OS_ERROR_REASONS.get(error.errno or 0) or error.strerror or type(error).__name__
+
+
+def is_environment_error(error: OSError) -> bool:
+    return error.errno in OS_ERROR_REASONS
 
 
 class RoundTripError(Exception):

@@ -99,7 +99,7 @@ def load_document(raw: bytes, file: str) -> Document:
         raise InvalidSpecs(problems)
     if not isinstance(data, dict):
         if data is None and isinstance(root, ScalarNode) and root.value == "":
-            raise InvalidSpecs([Problem(file, 0, 0, "file is empty")])
+            raise InvalidSpecs([Problem(file, 1, 1, "file is empty")])
         line, column = _pos(root.start_mark)
         raise InvalidSpecs(
             [Problem(file, line, column, f"the top level must be a mapping of spec keys, found {_kind(data)}")]
@@ -217,7 +217,7 @@ def _compose(text: str) -> Node:
         loader = _SpecLoader(text)
         loader.get_event()  # stream start
         if loader.check_event(StreamEndEvent):
-            raise _Refusal("file is empty", None)
+            raise _Refusal("file is empty", (1, 1))  # where an editor puts the cursor
         root = loader.compose_document()
         if not loader.check_event(StreamEndEvent):
             position = _pos(loader.peek_event().start_mark)
@@ -247,7 +247,7 @@ def _syntax_refusal(exc: MarkedYAMLError) -> _Refusal:
     problem = exc.problem or exc.context or "the text is not valid YAML"
     hint = None
     if "'\\t'" in problem:
-        hint = "indent with spaces: YAML does not allow tabs there"
+        problem = "a tab where YAML allows none; indent with spaces, not tabs"
     elif exc.context and exc.context_mark is not None and exc.context_mark is not mark:
         line, column = _pos(exc.context_mark)
         hint = f"{exc.context} (line {line}, column {column})"

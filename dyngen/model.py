@@ -100,9 +100,11 @@ def profile_name(document: Mapping[str, Any], env: str) -> str | None:
 
 
 def resolve_settings(document: Mapping[str, Any], env: str) -> dict[str, Any]:
-    """dyngen's defaults < the environment's profile < settings < the environment's own keys."""
+    """dyngen's defaults < the environment's profile < settings < the environment's own keys; then the schema's
+    defaults inside every object the layers left partial (backend.s3, autoscaling.read, each replica)."""
     profile = PROFILES.get(profile_name(document, env) or "", {})
-    return deep_merge(deep_merge(schema.defaults(), profile), user_settings(document, env))
+    merged = deep_merge(deep_merge(schema.defaults(), profile), user_settings(document, env))
+    return schema.with_defaults(merged)
 
 
 def table_name_template(document: Mapping[str, Any]) -> str:

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import jinja2
 
-from dyngen import adopt, hcl
+from dyngen import adopt, hcl, schema
 from dyngen.features import Output, all_features, table
 from dyngen.model import Environment, Spec, plain
 from dyngen.variables import Variable
@@ -139,7 +139,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def terraform_minimum(spec: Spec) -> str:
-    uses_lockfile = any(_backend(env).get("use_lockfile") for env in spec.environments)
+    uses_lockfile = any(backend_settings(spec, env).get("use_lockfile") for env in spec.environments)
     return TERRAFORM_MINIMUM_LOCKFILE if uses_lockfile else TERRAFORM_MINIMUM
 
 
@@ -187,6 +187,7 @@ class EnvironmentRoot:
 
     env: Environment
     region: str | None
+    account_id: str | None  # the provider's allowed_account_ids: a guard against the wrong credentials
     default_tags: Mapping[str, str]
     backend: Mapping[str, Any]
     tfvars: tuple[tuple[str, Any], ...]
@@ -205,6 +206,7 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
     return EnvironmentRoot(
         env=env,
         region=env.settings.get("region"),
+        account_id=env.settings.get("account_id"),
         default_tags={"Environment": env.name, "ManagedBy": "dyngen"},
         backend=backend_settings(view.spec, env),
         tfvars=values,
@@ -222,15 +224,17 @@ def _moved(view: ModuleView, env: Environment) -> tuple[str, str]:
 
 
 def backend_settings(spec: Spec, env: Environment) -> dict[str, Any]:
-    s3 = dict(_backend(env))
+    """The S3 backend's arguments (none for local state). It locks with a lock file unless the spec names a
+    DynamoDB lock table instead or turns use_lockfile off."""
+    s3 = _backend(env)
     if not s3:
         return {}
-    key = str(s3.get("key") or "dynamodb/{name}/{env}/terraform.tfstate")
+    key = s3.get("key") or schema.property_schema(("backend", "s3", "key"))["default"]
     settings = {
         "bucket": s3["bucket"],
         "key": key.replace("{name}", spec.name).replace("{env}", env.name).replace("{project}", spec.project or ""),
         "region": s3.get("region") or env.settings.get("region"),
-        "encrypt": s3.get("encrypt", True),
+        "encrypt": s3.get("encrypt"),
         "kms_key_id": s3.get("kms_key_id"),
         "dynamodb_table": s3.get("dynamodb_table"),
         "use_lockfile": s3.get("use_lockfile") if not s3.get("dynamodb_table") else None,

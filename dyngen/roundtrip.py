@@ -131,12 +131,16 @@ def _check_environment(spec: Spec, env: Environment, parsed: Mapping[str, Any], 
     expected = dict(root.tfvars)
     if root.region:
         expected["region"] = root.region
+    if root.account_id:
+        expected["account_id"] = root.account_id
     tfvars = decode(parsed[f"{folder}/terraform.tfvars"])
     _expect(f"{folder}/terraform.tfvars", "variables set", sorted(expected), sorted(tfvars))
     for name, value in expected.items():
         _expect(f"{folder}/terraform.tfvars", name, plain(value), tfvars[name])
     _check_module_call(folder, parsed[f"{folder}/main.tf"], [v.name for v in view.variables])
+    _check_account_guard(f"{folder}/main.tf", parsed[f"{folder}/main.tf"], bool(root.account_id))
     _check_backend(folder, parsed[f"{folder}/backend.tf"], backend_settings(spec, env))
+    _check_required_version(f"{folder}/backend.tf", parsed[f"{folder}/backend.tf"], view.terraform_version)
     _expect(f"{folder}/outputs.tf", "outputs", outputs, sorted(_labels(parsed[f"{folder}/outputs.tf"], "output")))
 
 
@@ -148,6 +152,18 @@ def _check_module_call(folder: str, parsed: Mapping[str, Any], variables: list[s
     _expect(file, "module.table.source", "../..", decode(call.get("source")))
     passed = sorted(k for k in call if k != "source" and not _is_meta(k))
     _expect(file, "module.table arguments", sorted(variables), passed)
+
+
+def _check_account_guard(file: str, parsed: Mapping[str, Any], guarded: bool) -> None:
+    providers = [body for block in parsed.get("provider", []) for body in block.values()]
+    found = [body.get("allowed_account_ids") for body in providers]
+    _expect(file, "provider.aws.allowed_account_ids", [["${var.account_id}"] if guarded else None], found)
+
+
+def _check_required_version(file: str, parsed: Mapping[str, Any], minimum: str) -> None:
+    """The root requires the Terraform its backend needs (use_lockfile: 1.10), before `init` reads the backend."""
+    found = [decode(t.get("required_version")) for t in parsed.get("terraform", [])]
+    _expect(file, "terraform.required_version", [f">= {minimum}"], found)
 
 
 def _check_backend(folder: str, parsed: Mapping[str, Any], expected: Mapping[str, Any]) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Mapping
 
 SCHEMA_FILE = "dyngen.schema.json"
 
@@ -54,29 +55,54 @@ def settings_schema() -> dict[str, Any]:
 
 def defaults(node: dict[str, Any] | None = None) -> dict[str, Any]:
     """dyngen's default settings: every `default` of the settings schema, nested objects filled in."""
-    node = resolve_ref(node or settings_schema())
-    result: dict[str, Any] = {}
-    for key, prop in node.get("properties", {}).items():
-        value = default_of(prop)
-        if value is not _NO_DEFAULT:
-            result[key] = value
-    return result
+    properties = resolve_ref(node or settings_schema()).get("properties", {})
+    found = {key: default_of(prop) for key, prop in properties.items()}
+    return {key: with_defaults(value, properties[key]) for key, value in found.items() if value is not _NO_DEFAULT}
+
+
+def with_defaults(value: Any, node: dict[str, Any] | None = None) -> Any:
+    """`value` with the schema's defaults filled in wherever a key is missing: in every object that is present
+    (a nullable object such as backend.s3 included), in each item of a list and in each value of a map. A key the
+    user wrote, null included, is kept as written: null unsets. A default of null is left out: it means the same
+    as a missing key, which validation's messages call missing."""
+    target = resolve_ref(node or settings_schema())
+    if isinstance(value, Mapping) and _is_object(target):
+        return _object_with_defaults(value, target)
+    if isinstance(value, (list, tuple)) and isinstance(target.get("items"), dict):
+        return [with_defaults(item, target["items"]) for item in value]
+    return value
+
+
+def _object_with_defaults(value: Mapping[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = target.get("properties", {})
+    extra = target.get("additionalProperties")
+    filled: dict[str, Any] = {}
+    for key, prop in properties.items():  # the schema's order, whatever the order the user wrote
+        if key in value:
+            filled[key] = with_defaults(value[key], prop)
+        elif (default := default_of(prop)) is not _NO_DEFAULT and default is not None:
+            filled[key] = with_defaults(default, prop)
+    for key, item in value.items():
+        if key not in properties:
+            filled[key] = with_defaults(item, extra) if isinstance(extra, dict) else item
+    return filled
+
+
+def _is_object(node: dict[str, Any]) -> bool:
+    return "properties" in node or isinstance(node.get("additionalProperties"), dict)
 
 
 _NO_DEFAULT = object()
 
 
 def default_of(prop: dict[str, Any]) -> Any:
-    """The default of one property; an object whose own default is a mapping gets its children's defaults too."""
+    """The default of one property (a deep copy, so callers may keep it); an object without one of its own gets its
+    children's defaults."""
     if "default" in prop:
-        value = prop["default"]
-        target = resolve_ref(prop)
-        if isinstance(value, dict) and "properties" in target:
-            return {**defaults(target), **value}
-        return value
+        return copy.deepcopy(prop["default"])
     target = resolve_ref(prop)
     if "default" in target:
-        return target["default"]
+        return copy.deepcopy(target["default"])
     if "properties" in target:
         return defaults(target)
     return _NO_DEFAULT

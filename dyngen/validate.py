@@ -14,6 +14,7 @@ import jsonschema
 from dyngen import model, rules, schema
 from dyngen.errors import FieldPath, InvalidSpecs, Problem
 from dyngen.loader import Document, read_document
+from dyngen.tables import TableClaim, claims, table_name_field
 
 
 @dataclass
@@ -24,6 +25,7 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     spec: model.Spec | None = None
     name_position: tuple[int, int] = (0, 0)  # where the spec's `name` is written, for problems across files
+    tables: tuple[TableClaim, ...] = ()  # the table of each environment, for collisions across files
 
 
 def validate_file(path: Path, display: str) -> FileResult:
@@ -33,7 +35,9 @@ def validate_file(path: Path, display: str) -> FileResult:
         return FileResult(display, sorted(error.problems))
     problems = validate_document(document)
     spec = None if problems else model.build_spec(document.data, display)
-    return FileResult(display, problems, spec, document.locate(("name",)))
+    field = table_name_field(document.data)
+    tables = claims(display, spec, document.locate(field), field) if spec else ()
+    return FileResult(display, problems, spec, document.locate(("name",)), tables)
 
 
 def validate_document(document: Document) -> list[Problem]:

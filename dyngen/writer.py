@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from dyngen.errors import UnsafeWrite
+from dyngen.errors import FileSystemError, UnsafeWrite, is_environment_error
 from dyngen.plan import Action, RenderPlan, safe_target
 
 TEMPORARY_SUFFIX = ".dyngen-tmp"
@@ -25,12 +27,29 @@ def apply_plan(plan: RenderPlan) -> None:
     for change in plan.changes:
         if change.action is Action.DELETE:
             target = safe_target(plan.out, change.path)
-            target.unlink(missing_ok=True)
+            with refused_as(target, "delete"):
+                target.unlink(missing_ok=True)
             _remove_empty_folders(target.parent, plan.out)
+
+
+@contextmanager
+def refused_as(path: Path, doing: str) -> Iterator[None]:
+    """The disk's refusals (read-only, full, not a folder, no permission) as a FileSystemError naming the path."""
+    try:
+        yield
+    except OSError as error:
+        if not is_environment_error(error):
+            raise
+        raise FileSystemError(error, path, doing) from error
 
 
 def write_atomically(target: Path, text: str) -> None:
     """A reader sees the old file or the new one, never a torn one, even if the process is killed mid-write."""
+    with refused_as(target, "write"):
+        _write_atomically(target, text)
+
+
+def _write_atomically(target: Path, text: str) -> None:
     _make_folders(target.parent)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX, dir=target.parent)
     try:
@@ -51,7 +70,8 @@ def _remove_leftover_temporaries(out: Path) -> None:
         for name in files:
             leftover = Path(folder) / name
             if name.startswith(".") and name.endswith(TEMPORARY_SUFFIX) and not leftover.is_symlink():
-                leftover.unlink(missing_ok=True)
+                with refused_as(leftover, "delete"):
+                    leftover.unlink(missing_ok=True)
 
 
 def _make_folders(folder: Path) -> None:

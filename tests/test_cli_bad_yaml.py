@@ -20,7 +20,8 @@ CASES = [
         for p, c in zip("abcdefgh", "bcdefghi")), "", "too many nodes"),
     ("deep_nesting", b"a: " + b"[" * 500 + b"]" * 500 + b"\n", "", "nesting deeper than"),
     ("not_utf8", b"name: \xff\xfe orders\n", "", "not valid UTF-8"),
-    ("empty", b"", "", "file is empty"),
+    ("empty", b"", "1:1", "file is empty"),
+    ("tab", b"version: 1\nattributes:\n\tid: S\n", "3:1", "indent with spaces, not tabs"),
     ("not_a_mapping", b"- a\n- b\n", "1:1", "must be a mapping"),
 ]
 

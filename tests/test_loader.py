@@ -202,7 +202,7 @@ DUPLICATE = "name: x\nsettings:\n  billing_mode: A\n  region: r\n  billing_mode:
 BAD = [
     # id, input, line, column, message
     ("syntax", "name: orders\nbad: a: b\n", 2, 7, "invalid YAML: mapping values are not allowed here"),
-    ("syntax-tab", "a:\n\tb: 1\n", 2, 1, "invalid YAML: found character '\\t' that cannot start any token"),
+    ("syntax-tab", "a:\n\tb: 1\n", 2, 1, "invalid YAML: a tab where YAML allows none; indent with spaces, not tabs"),
     ("syntax-quote", "name: 'abc\n", 2, 1, "invalid YAML: found unexpected end of stream"),
     ("syntax-bracket", "a: [1, 2\n", 2, 1, "invalid YAML: expected ',' or ']', but got '<stream end>'"),
     ("undefined-alias", "a: *nope\n", 1, 4, "invalid YAML: found undefined alias `*nope`"),
@@ -234,10 +234,10 @@ BAD = [
     ("nul-crlf", b"name: x\r\nkey: a\x00b\r\n", 2, 7, "control character U+0000 is not allowed in YAML"),
     ("del", "name: \x7f\n", 1, 7, "control character U+007F is not allowed in YAML"),
     ("noncharacter", "\ufffe: 1\n", 1, 1, "character U+FFFE is not allowed in YAML"),
-    ("empty", b"", 0, 0, "file is empty"),
-    ("empty-bom", BOM, 0, 0, "file is empty"),
-    ("only-comments", "# yaml-language-server: $schema=x\n\n  # nothing\n", 0, 0, "file is empty"),
-    ("only-marker", "---\n# nothing\n", 0, 0, "file is empty"),
+    ("empty", b"", 1, 1, "file is empty"),
+    ("empty-bom", BOM, 1, 1, "file is empty"),
+    ("only-comments", "# yaml-language-server: $schema=x\n\n  # nothing\n", 1, 1, "file is empty"),
+    ("only-marker", "---\n# nothing\n", 1, 1, "file is empty"),
     ("root-list", "- a\n- b\n", 1, 1, "the top level must be a mapping of spec keys, found a list"),
     ("root-string", "# c\nhello\n", 2, 1, "the top level must be a mapping of spec keys, found a string"),
     ("root-number", "42\n", 1, 1, "the top level must be a mapping of spec keys, found a number"),

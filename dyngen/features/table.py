@@ -385,8 +385,8 @@ def _replicas_variable(spec: Spec) -> Variable:
         return [_without_nulls({
             "region_name": r["region_name"],
             "kms_key_arn": r.get("kms_key_arn"),
-            "point_in_time_recovery": bool(r.get("point_in_time_recovery", True)),
-            "propagate_tags": bool(r.get("propagate_tags", True)),
+            "point_in_time_recovery": bool(r.get("point_in_time_recovery")),
+            "propagate_tags": bool(r.get("propagate_tags")),
             "deletion_protection_enabled": replica_deletion_protection(r, s) if protects else None,
             **{name: r.get(key) for key, name, _ in options},
         }) for r in s.get("replicas") or []]

@@ -1,0 +1,255 @@
+"""Every `default` of the schema takes effect: leaving a key out resolves and renders exactly as writing its default.
+
+The walk covers every default, in nullable objects (backend.s3), list items (replicas) and map values
+(index_capacity) too, so a default that Python forgets to apply fails here (as backend.s3.use_lockfile once did).
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any, Iterator
+
+import hcl2
+import pytest
+import yaml
+
+from dyngen import model, schema
+from dyngen.errors import FieldPath
+from dyngen.loader import load_document
+from dyngen.render import render_spec
+from dyngen.roundtrip import check_tree
+from dyngen.validate import validate_document
+
+INDEX = "ByCustomer"  # the map key of index_capacity in the specs below
+
+ON_DEMAND: dict[str, Any] = {
+    "version": 1, "name": "orders", "project": "shop", "hash_key": "order_id", "range_key": "created_at",
+    "attributes": {"order_id": "S", "created_at": "S", "customer_id": "S"},
+    "global_secondary_indexes": [
+        {"name": INDEX, "hash_key": "customer_id", "range_key": "created_at", "projection_type": "ALL"},
+    ],
+    "lifecycle": {},
+    "settings": {
+        "region": "eu-west-1",
+        "on_demand_throughput": {},
+        "stream": {"enabled": True},
+        "ttl": {"enabled": True, "attribute_name": "expires_at"},
+        "point_in_time_recovery": {},
+        "encryption": {},
+        "replicas": [{"region_name": "us-east-1"}],
+        "alarms": {"enabled": True, "sns_topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts"},
+        "vpc_endpoint": {"enabled": True, "vpc_id": "vpc-0abc1234", "route_table_ids": ["rtb-0abc1234"]},
+        "backup": {"enabled": True},
+        "import_from_s3": {"bucket": "shop-exports", "input_format": "CSV", "csv": {"header_list": ["order_id"]}},
+        "backend": {"s3": {"bucket": "shop-terraform-state"}},
+    },
+    "environments": {"prod": {}},
+}
+
+AUTOSCALED: dict[str, Any] = {
+    **ON_DEMAND,
+    "settings": {
+        "region": "eu-west-1",
+        "billing_mode": "PROVISIONED",
+        "read_capacity": 20,
+        "write_capacity": 20,
+        "index_capacity": {INDEX: {}},
+        "autoscaling": {
+            "enabled": True, "indexes": False,
+            "read": {"min_capacity": 5, "max_capacity": 50}, "write": {"min_capacity": 5, "max_capacity": 50},
+        },
+    },
+}
+
+# What a setting needs around it to matter (a KMS key for the key's settings, no replicas for another stream view).
+CONTEXT: dict[FieldPath, dict[str, Any]] = {
+    ("billing_mode",): {"replicas": [], "read_capacity": 5, "write_capacity": 5},
+    ("stream", "view_type"): {"replicas": []},
+    ("encryption",): {"replicas": []},
+    ("encryption", "kms_key_arn"): {"replicas": []},
+    ("encryption", "create_kms_key"): {"replicas": []},
+    ("encryption", "kms_deletion_window_days"): {"replicas": [], "encryption": {"create_kms_key": True}},
+    ("encryption", "kms_key_rotation"): {"replicas": [], "encryption": {"create_kms_key": True}},
+    ("replicas", 0, "kms_key_arn"): {
+        "encryption": {"kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+    },
+    ("backup", "cold_storage_after_days"): {"backup": {"delete_after_days": 365}},
+    ("alarms", "consumed_capacity_threshold_percent"): {
+        "alarms": {"enabled": True, "sns_topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts"},
+    },
+}
+# Another value where the schema's examples only repeat the default.
+OTHER: dict[FieldPath, Any] = {
+    ("backup", "schedule"): "cron(0 5 ? * * *)",
+    ("backend", "s3", "key"): "state/{name}/{env}.tfstate",
+    ("backend", "s3", "region"): "us-east-2",
+}
+
+# Defaults that change nothing in the files under the specs above, and why; every other default must render.
+NOT_RENDERED = {
+    ("profile",): "it chooses other settings' defaults, each of them covered here",
+    ("index_capacity",): "an empty map; each index's entry is covered by its children",
+}
+
+
+def default_paths(
+    node: dict[str, Any], path: FieldPath = (), seen: tuple[int, ...] = ()
+) -> Iterator[tuple[FieldPath, dict[str, Any]]]:
+    """(settings path, property schema) of every property with a default, through objects, lists and maps."""
+    target = schema.resolve_ref(node)
+    if id(target) in seen:  # a recursive definition (an item's nested values) holds no default
+        return
+    seen += (id(target),)
+    for key, prop in target.get("properties", {}).items():
+        if "default" in prop or "default" in schema.resolve_ref(prop):
+            yield path + (key,), prop
+        yield from default_paths(prop, path + (key,), seen)
+    if isinstance(target.get("items"), dict):
+        yield from default_paths(target["items"], path + (0,), seen)
+    if isinstance(target.get("additionalProperties"), dict):
+        yield from default_paths(target["additionalProperties"], path + (INDEX,), seen)
+
+
+SETTINGS_DEFAULTS = list(default_paths(schema.settings_schema()))
+IDS = [".".join(map(str, path)) for path, _ in SETTINGS_DEFAULTS]
+
+
+def _raw_defaults(node: Any) -> Iterator[int]:
+    if isinstance(node, dict):
+        if "default" in node:
+            yield id(node)
+        for child in node.values():
+            yield from _raw_defaults(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _raw_defaults(child)
+
+
+def test_the_walk_reaches_every_default_of_the_schema() -> None:
+    reached = {id(prop) for _, prop in SETTINGS_DEFAULTS} | {id(schema.resolve_ref(p)) for _, p in SETTINGS_DEFAULTS}
+    lifecycle = schema.load_schema()["properties"]["lifecycle"]["properties"]["prevent_destroy"]
+    assert set(_raw_defaults(schema.load_schema())) - reached == {id(lifecycle)}
+
+
+def default_value(prop: dict[str, Any]) -> Any:
+    return prop["default"] if "default" in prop else schema.resolve_ref(prop)["default"]
+
+
+def base_for(path: FieldPath) -> dict[str, Any]:
+    provisioned = path[0] in ("autoscaling", "index_capacity", "read_capacity", "write_capacity") or path == (
+        "alarms", "consumed_capacity_threshold_percent")
+    document = copy.deepcopy(AUTOSCALED if provisioned else ON_DEMAND)
+    document["settings"] = model.deep_merge(document["settings"], CONTEXT.get(path, {}))
+    return document
+
+
+def with_setting(document: dict[str, Any], path: FieldPath, value: Any) -> dict[str, Any]:
+    """`document` with settings at `path` set to `value`, or left out when value is OMIT (parents kept)."""
+    node = document["settings"]
+    for part in path[:-1]:
+        node = node.setdefault(part, {}) if isinstance(part, str) else node[part]
+    if value is OMIT:
+        if isinstance(node, dict):
+            node.pop(path[-1], None)
+    else:
+        node[path[-1]] = copy.deepcopy(value)
+    return document
+
+
+OMIT = object()
+
+
+def at(settings: Any, path: FieldPath) -> Any:
+    """The value at path; a missing key is None (dyngen reads a missing key and null alike)."""
+    for part in path:
+        settings = settings[part] if isinstance(part, int) else settings.get(part)
+    return settings
+
+
+@pytest.mark.parametrize(("path", "prop"), SETTINGS_DEFAULTS, ids=IDS)
+def test_every_default_reaches_the_resolved_settings(path: FieldPath, prop: dict[str, Any]) -> None:
+    document = with_setting(base_for(path), path, OMIT)
+    resolved = model.resolve_settings(document, "prod")
+    assert at(resolved, path) == default_value(prop)
+
+
+def outcome(document: dict[str, Any]) -> tuple[str, Any]:
+    """What dyngen makes of a document: its rendered files, or how many problems it has (their wording may differ
+    between a key left out, "missing", and a key written null)."""
+    loaded = load_document(yaml.safe_dump(document, sort_keys=False).encode(), "specs/orders.yaml")
+    problems = validate_document(loaded)
+    if problems:
+        return "invalid", len(problems)
+    spec = model.build_spec(loaded.data, "specs/orders.yaml")
+    files = render_spec(spec)
+    check_tree(spec, files)
+    return "files", files
+
+
+@cache
+def omitted(path: FieldPath) -> tuple[str, Any]:
+    """The outcome with the setting left out, shared by the two tests that compare with it."""
+    return outcome(with_setting(base_for(path), path, OMIT))
+
+
+@pytest.mark.parametrize(("path", "prop"), SETTINGS_DEFAULTS, ids=IDS)
+def test_leaving_a_setting_out_renders_as_its_default(path: FieldPath, prop: dict[str, Any]) -> None:
+    assert omitted(path) == outcome(with_setting(base_for(path), path, default_value(prop)))
+
+
+def other_value(path: FieldPath, prop: dict[str, Any], default: Any) -> Any:
+    """A valid value that is not the default: an example, the other boolean or enum value, or a bound."""
+    target = schema.resolve_ref(prop)
+    candidates = [OTHER[path]] if path in OTHER else []
+    candidates += list(prop.get("examples", [])) + list(target.get("examples", [])) + list(target.get("enum", []))
+    if default is True or default is False:
+        candidates.insert(0, not default)
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        candidates += [target.get("minimum"), target.get("maximum")]
+    return next(c for c in candidates if c is not None and c != default)
+
+
+@pytest.mark.parametrize(("path", "prop"), [(p, s) for p, s in SETTINGS_DEFAULTS if p not in NOT_RENDERED],
+                         ids=[i for (p, _), i in zip(SETTINGS_DEFAULTS, IDS) if p not in NOT_RENDERED])
+def test_every_default_is_a_terraform_setting_that_renders(path: FieldPath, prop: dict[str, Any]) -> None:
+    """Another value changes the files: the default is not dead, so the equality above proves it rendered."""
+    default = default_value(prop)
+    changed = outcome(with_setting(base_for(path), path, other_value(path, prop, default)))
+    assert changed[0] == "files", changed
+    assert changed != omitted(path)
+
+
+def test_every_exemption_names_a_default() -> None:
+    assert set(NOT_RENDERED) <= {path for path, _ in SETTINGS_DEFAULTS}
+
+
+def test_prevent_destroy_defaults_to_false() -> None:
+    assert outcome(ON_DEMAND) == outcome({**ON_DEMAND, "lifecycle": {"prevent_destroy": False}})
+    assert outcome(ON_DEMAND) != outcome({**ON_DEMAND, "lifecycle": {"prevent_destroy": True}})
+
+
+def test_an_s3_backend_locks_with_a_lock_file_by_default() -> None:
+    """The bug this file is for: `{s3: {bucket}}` rendered no locking at all."""
+    files = outcome(ON_DEMAND)[1]
+    backend = hcl2.loads(files["orders/envs/prod/backend.tf"])["terraform"][0]
+    assert backend["required_version"] == '">= 1.10.0"'
+    s3 = backend["backend"][0]['"s3"' if '"s3"' in backend["backend"][0] else "s3"]
+    assert (s3["use_lockfile"], s3["encrypt"], s3["key"]) == (True, True, '"dynamodb/orders/prod/terraform.tfstate"')
+    assert 'required_version = ">= 1.10.0"' in files["orders/versions.tf"]
+
+
+@pytest.mark.parametrize(
+    ("s3", "expected"),
+    [({"dynamodb_table": "terraform-locks"}, None), ({"use_lockfile": False}, False)],
+    ids=["a DynamoDB lock table instead", "turned off explicitly"],
+)
+def test_lock_file_gives_way(s3: dict[str, Any], expected: bool | None) -> None:
+    document = copy.deepcopy(ON_DEMAND)
+    document["settings"]["backend"]["s3"].update(s3)
+    files = outcome(document)[1]
+    text = files["orders/envs/prod/backend.tf"]
+    assert ("use_lockfile" in text) == (expected is not None)
+    assert (expected is False) == ("use_lockfile = false" in text)
+    assert 'required_version = ">= 1.5.0"' in text and 'required_version = ">= 1.5.0"' in files["orders/versions.tf"]
+
