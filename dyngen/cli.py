@@ -10,12 +10,13 @@ import sys
 import tempfile
 import traceback
 from functools import wraps
+from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from dyngen import core, schema
-from dyngen.errors import DyngenError, InvalidSpecs, Problem, RoundTripError
+from dyngen import core, scaffold, schema
+from dyngen.errors import DyngenError, InvalidSpecs, Problem, RoundTripError, UsageError
 from dyngen.plan import Action, RenderPlan
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -160,6 +161,63 @@ def report_check(plan: RenderPlan, paths: tuple[str, ...], out: str) -> int:
 
 
 @main.command(name="schema")
-def print_schema() -> None:
-    """Print the JSON Schema of the spec format."""
-    click.echo(schema.schema_text(), nl=False)
+@click.option("--write", "write_to", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Write the schema to PATH (for editors when specs live outside this repository).")
+@handle_errors
+def print_schema(write_to: str | None) -> int:
+    """Print the JSON Schema of the spec format, or write it to a file."""
+    if write_to is None:
+        click.echo(schema.schema_text(), nl=False)
+    else:
+        click.echo(f"wrote {schema.write_schema(Path(write_to))}", err=True)
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--hash-key", metavar="KEY[:TYPE]", help="Partition key; TYPE is S (default), N or B.")
+@click.option("--range-key", metavar="KEY[:TYPE]", help="Sort key, if any.")
+@click.option("--env", "environments", multiple=True, metavar="ENV", help="An environment; repeat for more.")
+@click.option("--profile", type=click.Choice(schema.enum("profile")), help="Profile of every environment.")
+@click.option("--dir", "folder", default=DEFAULT_SPECS, show_default=True, type=click.Path(file_okay=False))
+@handle_errors
+def init(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
+         profile: str | None, folder: str) -> int:
+    """Write a new minimal spec, FOLDER/NAME.yaml; asks for what is missing on a terminal, never overwrites."""
+    answers = init_answers(name, hash_key, range_key, environments, profile)
+    created = scaffold.create_spec(answers, Path(folder))
+    click.echo(f"created {created.path}", err=True)
+    if not created.schema_found:
+        click.echo(f"for editor completion: dyngen schema --write {scaffold.relative(created.schema, Path.cwd())}",
+                   err=True)
+    click.echo(f"next: edit it, then `dyngen validate {created.path}` and `dyngen render {created.path}`", err=True)
+    return EXIT_OK
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def init_answers(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
+                 profile: str | None) -> scaffold.NewSpec:
+    """The flags, completed by prompts on a terminal; without one, every missing required flag is a usage error."""
+    missing = [flag for flag, value in (("NAME", name), ("--hash-key", hash_key), ("--env", environments))
+               if not value]
+    asking = stdin_is_terminal()
+    if missing and not asking:
+        raise UsageError(f"missing {', '.join(missing)} (no terminal to ask on); e.g. "
+                         "dyngen init orders --hash-key order_id --env staging --env prod")
+    if missing and asking:  # an interview: the optional answers are asked for too, once asking at all
+        name = name or click.prompt("Spec name (lower-case, e.g. orders)")
+        hash_key = hash_key or click.prompt("Hash (partition) key, KEY[:S|N|B]")
+        if range_key is None:
+            range_key = click.prompt("Range (sort) key, KEY[:S|N|B] (empty: none)", default="", show_default=False)
+        environments = environments or tuple(
+            click.prompt("Environments, separated by commas", default="staging,prod").replace(",", " ").split())
+        if profile is None:
+            profile = click.prompt("Profile of every environment (empty: dyngen's defaults)", default="",
+                                   type=click.Choice(["", *schema.enum("profile")]), show_default=False)
+    return scaffold.NewSpec(
+        name=str(name), hash_key=scaffold.parse_key(str(hash_key), "--hash-key"), environments=tuple(environments),
+        range_key=scaffold.parse_key(range_key, "--range-key") if range_key else None, profile=profile or None,
+    )

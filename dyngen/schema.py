@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 SCHEMA_FILE = "dyngen.schema.json"
@@ -13,6 +14,13 @@ SCHEMA_FILE = "dyngen.schema.json"
 @cache
 def schema_text() -> str:
     return resources.files("dyngen.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def write_schema(path: Path) -> Path:
+    """The schema as a file, for editors when specs live outside this repository; parent folders are created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(schema_text(), encoding="utf-8")
+    return path
 
 
 @cache
