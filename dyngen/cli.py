@@ -121,15 +121,16 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the output folder is stale.")
 @click.option("--force", is_flag=True, help="Overwrite files that dyngen did not generate.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--fail-on-change", is_flag=True, help="Exit 1 when a file was written or deleted (pre-commit hooks).")
 @handle_errors
-def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool) -> int:
+def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool, fail_on_change: bool) -> int:
     """Render Terraform for spec files (or folders of them; default: specs/) into OUT."""
     outcome = core.render_paths(paths or (DEFAULT_SPECS,), out, check=check, force=force)
     if check:
         return report_check(outcome.plan, paths, out)
     if not quiet:
         print_plan(outcome.plan)
-    return EXIT_OK
+    return EXIT_INVALID if fail_on_change and outcome.plan.pending() else EXIT_OK
 
 
 def print_plan(plan: RenderPlan) -> None:
