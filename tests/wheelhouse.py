@@ -19,7 +19,7 @@ LEFT_OUT = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}  # written by
 
 def requirements(dist: metadata.Distribution) -> list[str]:
     """What a distribution requires here: markers evaluated, extras left out."""
-    environment = {**default_environment(), "extra": ""}
+    environment = {key: str(value) for key, value in default_environment().items()} | {"extra": ""}
     parsed = [Requirement(text) for text in dist.requires or ()]
     return [r.name for r in parsed if r.marker is None or r.marker.evaluate(environment)]
 
@@ -50,7 +50,7 @@ def repack(dist: metadata.Distribution, folder: Path) -> Path:
     with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
         for file in dist.files or ():
             if _packed(file):
-                data = file.locate().read_bytes()
+                data = Path(file.locate()).read_bytes()
                 archive.writestr(file.as_posix(), data)
                 digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
                 record.append(f"{file.as_posix()},sha256={digest},{len(data)}")
@@ -64,7 +64,7 @@ def repack(dist: metadata.Distribution, folder: Path) -> Path:
 
 def _packed(file: metadata.PackagePath) -> bool:
     return (".." not in file.parts and "__pycache__" not in file.parts and file.name not in LEFT_OUT
-            and file.locate().is_file())
+            and Path(file.locate()).is_file())
 
 
 def build_wheelhouse(folder: Path, project: str, *build_requires: str) -> list[Path]:
