@@ -72,6 +72,14 @@ class UnsafeWrite(DyngenError):
     """Writing the planned tree would touch a file dyngen did not generate, or leave --out."""
 
 
+class CannotWrite(DyngenError):
+    """The file system refused a file dyngen was asked to write (a missing or read-only folder, no permission)."""
+
+    @classmethod
+    def of(cls, path: object, error: OSError) -> CannotWrite:
+        return cls(f"cannot write {path}: {error.strerror or error}")
+
+
 class RoundTripError(Exception):
     """The rendered HCL does not say what the spec meant: a bug in dyngen, never the user's fault."""
 

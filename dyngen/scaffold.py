@@ -11,7 +11,7 @@ import jsonschema
 import yaml
 
 from dyngen import schema
-from dyngen.errors import DyngenError, UsageError
+from dyngen.errors import CannotWrite, DyngenError, UsageError
 from dyngen.loader import load_document
 from dyngen.validate import validate_document
 
@@ -89,12 +89,14 @@ def create_spec(new: NewSpec, folder: Path) -> Created:
     problems = validate_document(load_document(text.encode("utf-8"), str(path)))
     if problems:  # the checks above should have caught it: say what, plainly, rather than write a broken spec
         raise UsageError("; ".join(f"{p.message} [at {p.field_path}]" for p in problems))
-    folder.mkdir(parents=True, exist_ok=True)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
         raise FileExists(f"{path} already exists; dyngen init never overwrites a file") from None
+    except OSError as error:
+        raise CannotWrite.of(path, error) from None
     return Created(path, schema_file, found is not None)
 
 

@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dyngen.errors import CannotWrite
+
 SCHEMA_FILE = "dyngen.schema.json"
 
 
@@ -18,8 +20,11 @@ def schema_text() -> str:
 
 def write_schema(path: Path) -> Path:
     """The schema as a file, for editors when specs live outside this repository; parent folders are created."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(schema_text(), encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(schema_text(), encoding="utf-8")
+    except OSError as error:
+        raise CannotWrite.of(path, error) from None
     return path
 
 

@@ -183,3 +183,11 @@ def run_on_terminal(args: list[str], answers: list[str], cwd: Path, timeout: flo
             break
     os.close(controller)
     return transcript, process.wait(timeout=10)
+
+
+def test_a_folder_that_cannot_be_made_is_the_users_error_not_a_bug(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    for args in (["init", "t", "--hash-key", "k", "--env", "dev", "--dir", str(tmp_path / "a-file" / "specs")],
+                 ["schema", "--write", str(tmp_path / "a-file" / "dyngen.schema.json")]):
+        result = run(*args)
+        assert result.exit_code == 1 and "error: cannot write " in result.output and "bug" not in result.output
