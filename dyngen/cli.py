@@ -195,6 +195,21 @@ def init(name: str | None, hash_key: str | None, range_key: str | None, environm
     return EXIT_OK
 
 
+def ask(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
+        profile: str | None) -> tuple[str, str, str, tuple[str, ...], str]:
+    """Prompt for every answer not given as a flag."""
+    name = name or click.prompt("Spec name (lower-case, e.g. orders)")
+    hash_key = hash_key or click.prompt("Hash (partition) key, KEY[:S|N|B]")
+    if range_key is None:
+        range_key = click.prompt("Range (sort) key, KEY[:S|N|B] (empty: none)", default="", show_default=False)
+    environments = environments or tuple(
+        click.prompt("Environments, separated by commas", default="staging,prod").replace(",", " ").split())
+    if profile is None:
+        profile = click.prompt("Profile of every environment (empty: dyngen's defaults)", default="",
+                               type=click.Choice(["", *schema.enum("profile")]), show_default=False)
+    return str(name), str(hash_key), str(range_key), environments, str(profile)
+
+
 def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
@@ -204,20 +219,11 @@ def init_answers(name: str | None, hash_key: str | None, range_key: str | None, 
     """The flags, completed by prompts on a terminal; without one, every missing required flag is a usage error."""
     missing = [flag for flag, value in (("NAME", name), ("--hash-key", hash_key), ("--env", environments))
                if not value]
-    asking = stdin_is_terminal()
-    if missing and not asking:
+    if missing and not stdin_is_terminal():
         raise UsageError(f"missing {', '.join(missing)} (no terminal to ask on); e.g. "
                          "dyngen init orders --hash-key order_id --env staging --env prod")
-    if missing and asking:  # an interview: the optional answers are asked for too, once asking at all
-        name = name or click.prompt("Spec name (lower-case, e.g. orders)")
-        hash_key = hash_key or click.prompt("Hash (partition) key, KEY[:S|N|B]")
-        if range_key is None:
-            range_key = click.prompt("Range (sort) key, KEY[:S|N|B] (empty: none)", default="", show_default=False)
-        environments = environments or tuple(
-            click.prompt("Environments, separated by commas", default="staging,prod").replace(",", " ").split())
-        if profile is None:
-            profile = click.prompt("Profile of every environment (empty: dyngen's defaults)", default="",
-                                   type=click.Choice(["", *schema.enum("profile")]), show_default=False)
+    if missing:  # an interview: the optional answers are asked for too, once asking at all
+        name, hash_key, range_key, environments, profile = ask(name, hash_key, range_key, environments, profile)
     return scaffold.NewSpec(
         name=str(name), hash_key=scaffold.parse_key(str(hash_key), "--hash-key"), environments=tuple(environments),
         range_key=scaffold.parse_key(range_key, "--range-key") if range_key else None, profile=profile or None,

@@ -84,6 +84,7 @@ def test_a_fresh_tree_passes_every_hook(tmp_path: Path, offline_env: dict[str, s
     repo = infrastructure_repo(tmp_path, offline_env)
     result = try_repo(repo, offline_env)
     assert result.returncode == 0
+    assert "Installing environment for" in result.stdout  # pip installed the hook repository, with no index
     assert hook_lines(result.stdout) == {
         "dyngen validate": "Passed", "dyngen render --check": "Passed", "dyngen render": "Passed"}
     assert sh(["git", "status", "--porcelain"], repo, offline_env).stdout == ""
