@@ -4,6 +4,7 @@ vendors, checked offline) and run only dyngen commands and options that exist an
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -93,3 +94,20 @@ def test_each_dyngen_command_exists_with_these_options_and_is_documented(args: l
 def format_choices(command: click.Command) -> list[str]:
     option = next(p for p in command.params if p.name == "output_format")
     return list(getattr(option.type, "choices", []))
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@pytest.mark.parametrize("recipe", sorted(RECIPES))
+def test_the_recipe_pins_dyngen_and_a_terraform_that_every_output_accepts(recipe: str) -> None:
+    from dyngen.render import TERRAFORM_MINIMUM, TERRAFORM_MINIMUM_LOCKFILE
+
+    text = (CI / recipe).read_text()
+    pinned = re.search(r'DYNGEN: "dyngen @ git\+\S+@([0-9a-f]{40}|v[0-9][^"]*)"', text)
+    assert pinned, "dyngen is installed from a tag or a commit, not a branch"
+    versions = re.findall(r"(?:TERRAFORM_VERSION: \"|hashicorp/terraform:)([0-9.]+)", text)
+    assert versions
+    for version in versions:
+        assert version_key(version) >= max(version_key(TERRAFORM_MINIMUM), version_key(TERRAFORM_MINIMUM_LOCKFILE))
