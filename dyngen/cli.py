@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from dyngen import core, schema
+from dyngen import core, scaffold, schema
 from dyngen.errors import DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UsageError, is_environment_error
 from dyngen.plan import Action, RenderPlan
 
@@ -157,15 +157,16 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the output folder is stale.")
 @click.option("--force", is_flag=True, help="Overwrite files that dyngen did not generate.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--fail-on-change", is_flag=True, help="Exit 1 when a file was written or deleted (pre-commit hooks).")
 @handle_errors
-def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool) -> int:
+def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool, fail_on_change: bool) -> int:
     """Render Terraform for spec files (or folders of them; default: specs/) into OUT."""
     outcome = core.render_paths(paths or (DEFAULT_SPECS,), out, check=check, force=force)
     if check:
         return report_check(outcome.plan, paths, out)
     if not quiet:
         print_plan(outcome.plan)
-    return EXIT_OK
+    return EXIT_INVALID if fail_on_change and outcome.plan.pending() else EXIT_OK
 
 
 def print_plan(plan: RenderPlan) -> None:
@@ -208,9 +209,16 @@ def diff_labels(plan: RenderPlan, path: str) -> tuple[str, str]:
 
 
 @main.command(name="schema")
-def print_schema() -> None:
-    """Print the JSON Schema of the spec format."""
-    click.echo(schema.schema_text(), nl=False)
+@click.option("--write", "write_to", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Write the schema to PATH (for editors when specs live outside this repository).")
+@handle_errors
+def print_schema(write_to: str | None) -> int:
+    """Print the JSON Schema of the spec format, or write it to a file."""
+    if write_to is None:
+        click.echo(schema.schema_text(), nl=False)
+    else:
+        click.echo(f"wrote {schema.write_schema(Path(write_to))}", err=True)
+    return EXIT_OK
 
 
 @main.command(name="import")
@@ -260,3 +268,59 @@ def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool) -> int
             todo = f" ({len(spec.draft.todos)} TODO)" if spec.draft.todos else ""
             click.echo(f"wrote {spec.path.as_posix()} (table {spec.draft.table_name}){todo}")
     return EXIT_OK if outcome.complete(partial) else EXIT_INVALID
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--hash-key", metavar="KEY[:TYPE]", help="Partition key; TYPE is S (default), N or B.")
+@click.option("--range-key", metavar="KEY[:TYPE]", help="Sort key, if any.")
+@click.option("--env", "environments", multiple=True, metavar="ENV", help="An environment; repeat for more.")
+@click.option("--profile", type=click.Choice(schema.enum("profile")), help="Profile of every environment.")
+@click.option("--dir", "folder", default=DEFAULT_SPECS, show_default=True, type=click.Path(file_okay=False))
+@handle_errors
+def init(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
+         profile: str | None, folder: str) -> int:
+    """Write a new minimal spec, FOLDER/NAME.yaml; asks for what is missing on a terminal, never overwrites."""
+    answers = init_answers(name, hash_key, range_key, environments, profile)
+    created = scaffold.create_spec(answers, Path(folder))
+    click.echo(f"created {created.path}", err=True)
+    if not created.schema_found:
+        click.echo(f"for editor completion: dyngen schema --write {scaffold.relative(created.schema, Path.cwd())}",
+                   err=True)
+    click.echo(f"next: edit it, then `dyngen validate {created.path}` and `dyngen render {created.path}`", err=True)
+    return EXIT_OK
+
+
+def ask(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
+        profile: str | None) -> tuple[str, str, str, tuple[str, ...], str]:
+    """Prompt for every answer not given as a flag."""
+    name = name or click.prompt("Spec name (lower-case, e.g. orders)")
+    hash_key = hash_key or click.prompt("Hash (partition) key, KEY[:S|N|B]")
+    if range_key is None:
+        range_key = click.prompt("Range (sort) key, KEY[:S|N|B] (empty: none)", default="", show_default=False)
+    environments = environments or tuple(
+        click.prompt("Environments, separated by commas", default="staging,prod").replace(",", " ").split())
+    if profile is None:
+        profile = click.prompt("Profile of every environment (empty: dyngen's defaults)", default="",
+                               type=click.Choice(["", *schema.enum("profile")]), show_default=False)
+    return str(name), str(hash_key), str(range_key), environments, str(profile)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def init_answers(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
+                 profile: str | None) -> scaffold.NewSpec:
+    """The flags, completed by prompts on a terminal; without one, every missing required flag is a usage error."""
+    missing = [flag for flag, value in (("NAME", name), ("--hash-key", hash_key), ("--env", environments))
+               if not value]
+    if missing and not stdin_is_terminal():
+        raise UsageError(f"missing {', '.join(missing)} (no terminal to ask on); e.g. "
+                         "dyngen init orders --hash-key order_id --env staging --env prod")
+    if missing:  # an interview: the optional answers are asked for too, once asking at all
+        name, hash_key, range_key, environments, profile = ask(name, hash_key, range_key, environments, profile)
+    return scaffold.NewSpec(
+        name=str(name), hash_key=scaffold.parse_key(str(hash_key), "--hash-key"), environments=tuple(environments),
+        range_key=scaffold.parse_key(range_key, "--range-key") if range_key else None, profile=profile or None,
+    )

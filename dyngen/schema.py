@@ -6,7 +6,10 @@ import copy
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Mapping
+
+from dyngen.errors import FileSystemError
 
 SCHEMA_FILE = "dyngen.schema.json"
 
@@ -14,6 +17,16 @@ SCHEMA_FILE = "dyngen.schema.json"
 @cache
 def schema_text() -> str:
     return resources.files("dyngen.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def write_schema(path: Path) -> Path:
+    """The schema as a file, for editors when specs live outside this repository; parent folders are created."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(schema_text(), encoding="utf-8")
+    except OSError as error:
+        raise FileSystemError(error, path) from None
+    return path
 
 
 @cache
