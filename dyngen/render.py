@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import ModuleType
 from typing import Any, Mapping
@@ -145,15 +145,22 @@ def render_spec(spec: Spec) -> dict[str, str]:
         "module/README.md.j2", view=view, spec=spec
     )
     for env in spec.environments:
+        root = environment_root(view, env)
         for name in ENVIRONMENT_FILES:
             path = f"{spec.name}/envs/{env.name}/{name}"
-            files[path] = _render_hcl(f"env/{name}.j2", view, spec, env=env, root=environment_root(view, env))
+            files[path] = _render_hcl(f"env/{name}.j2", view, spec, env=env, root=root)
     return files
 
 
 def _render_hcl(template: str, view: ModuleView, spec: Spec, **extra: Any) -> str:
     text = _render(template, view=view, spec=spec, **extra)
-    return HEADER.format(source=spec.source) + "\n" + hcl.format_hcl(_squeeze_blank_lines(text))
+    return HEADER.format(source=spec.source) + "\n" + _formatted(text)
+
+
+@lru_cache(maxsize=16)
+def _formatted(text: str) -> str:
+    """Environments of one spec render some files to the same text (outputs.tf): format each text once."""
+    return hcl.format_hcl(_squeeze_blank_lines(text))
 
 
 def _render(template: str, **context: Any) -> str:
