@@ -184,24 +184,23 @@ class EnvironmentRoot:
     region: str | None
     default_tags: Mapping[str, str]
     backend: Mapping[str, Any]
+    inputs: tuple[Variable, ...]  # the module's variables that this environment sets: declared, passed and in tfvars
     tfvars: tuple[tuple[str, Any], ...]
     moved_from: str
     moved_to: str
 
 
 def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
-    values = tuple(
-        (v.name, plain(v.value(env.name)))
-        for v in view.variables
-        if not (v.nullable and v.value(env.name) is None)
-    )
+    """A nullable variable that is null here is left out of the root altogether: the module's default is null."""
+    inputs = tuple(v for v in view.variables if not (v.nullable and v.value(env.name) is None))
     moved_from, moved_to = _moved(view, env)
     return EnvironmentRoot(
         env=env,
         region=env.settings.get("region"),
         default_tags={"Environment": env.name, "ManagedBy": "dyngen"},
         backend=backend_settings(view.spec, env),
-        tfvars=values,
+        inputs=inputs,
+        tfvars=tuple((v.name, plain(v.value(env.name))) for v in inputs),
         moved_from=moved_from,
         moved_to=moved_to,
     )

@@ -135,7 +135,9 @@ def _check_environment(spec: Spec, env: Environment, parsed: Mapping[str, Any], 
     _expect(f"{folder}/terraform.tfvars", "variables set", sorted(expected), sorted(tfvars))
     for name, value in expected.items():
         _expect(f"{folder}/terraform.tfvars", name, plain(value), tfvars[name])
-    _check_module_call(folder, parsed[f"{folder}/main.tf"], [v.name for v in view.variables])
+    declared = sorted(_labels(parsed[f"{folder}/variables.tf"], "variable"))
+    _expect(f"{folder}/variables.tf", "variables", sorted(expected), declared)
+    _check_module_call(folder, parsed[f"{folder}/main.tf"], [name for name, _ in root.tfvars])
     _check_backend(folder, parsed[f"{folder}/backend.tf"], backend_settings(spec, env))
     _expect(f"{folder}/outputs.tf", "outputs", outputs, sorted(_labels(parsed[f"{folder}/outputs.tf"], "output")))
 
@@ -146,8 +148,10 @@ def _check_module_call(folder: str, parsed: Mapping[str, Any], variables: list[s
     _expect(file, "module blocks", 1, len(modules))
     call = modules[0]
     _expect(file, "module.table.source", "../..", decode(call.get("source")))
-    passed = sorted(k for k in call if k != "source" and not _is_meta(k))
-    _expect(file, "module.table arguments", sorted(variables), passed)
+    passed = {k: call[k] for k in call if k != "source" and not _is_meta(k)}
+    _expect(file, "module.table arguments", sorted(variables), sorted(passed))
+    for name, value in passed.items():
+        _expect(file, f"module.table.{name}", f"${{var.{name}}}", value)
 
 
 def _check_backend(folder: str, parsed: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
