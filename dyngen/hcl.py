@@ -21,6 +21,7 @@ _PARSER_META_KEYS = frozenset({"__is_block__", "__comments__", "__inline_comment
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_NEEDS_ESCAPING = re.compile(r'[^\x20-\x7e]|["\\]|[$%]\{')  # all else is printable ASCII written as it is
 
 
 # ---------------------------------------------------------------- literals
@@ -34,6 +35,8 @@ def quote(text: str) -> str:
     (whose escaped-interpolation token needs a closing brace) cannot read that, so `{` is written `\\u007B` instead,
     which HashiCorp's parser reads as the same value.
     """
+    if not _NEEDS_ESCAPING.search(text):
+        return f'"{text}"'
     out: list[str] = ['"']
     for i, ch in enumerate(text):
         category = unicodedata.category(ch)
@@ -282,191 +285,189 @@ def _is_pictographic(cp: int) -> bool:
 
 # ---------------------------------------------------------------- tokens and lines
 
+# What hclsyntax's scanner tells apart, as far as the formatter looks: the alternatives are tried in order. A quoted
+# string without `${`/`%{` is one token; one with a template sequence is scanned piece by piece (_STRING_PIECE).
+_TOKEN = re.compile(
+    r"[ \t\r]*(?:"
+    + "|".join((
+        r"(?P<nl>\n)",
+        r"(?P<comment>(?:#|//)[^\n]*\n?)",
+        r"(?P<bcomment>/\*[\s\S]*?\*/)",
+        r"(?P<unclosed>/\*)",
+        r"(?P<heredoc><<-?[A-Za-z_])",
+        r'(?P<string>"(?:\\[\s\S]|\$\$\{|%%\{|[^"\n\\$%]|[$%](?!\{))*")',
+        r'(?P<quote>")',
+        r"(?P<open>[{\[(])",
+        r"(?P<close>[}\])])",
+        r"(?P<eq>=(?![=>]))",
+        r'(?P<other>[=!<>]=|=>|[!<>]|[^ \t\r\n][^ \t\n"#{}\[\]()=!<>/,]*)',
+    ))
+    + ")"
+)
+_STRING_PIECE = re.compile(r'(?:\\[\s\S]|\$\$\{|%%\{|[^"\n\\$%]|[$%](?!\{))*')
+_CLOSING = {"}": "{", "]": "[", ")": "("}
 
-@dataclass
-class _Token:
-    kind: str  # nl, comment (ends a line), bcomment, open, close, eq, lit, other
-    text: str
-    spaces: int = 0
 
-    @property
-    def ends_line(self) -> bool:
-        return self.kind == "nl" or (self.kind == "comment" and self.text.endswith("\n"))
+def _tokens(src: str) -> list[list[tuple[str, str, int]]]:
+    """The (kind, text, spaces before it) tokens of each line; a line ends after a newline or a `#`/`//` comment.
 
-    @property
-    def bracket(self) -> int:
-        return 1 if self.kind == "open" else -1 if self.kind == "close" else 0
-
-
-_PUNCT = set(' \t\n"#{}[]()=!<>/,')
-
-
-class _Scanner:
-    """Splits HCL into the tokens hclwrite's formatter looks at; strings are split at `${`/`%{` like hclsyntax does."""
-
-    def __init__(self, text: str) -> None:
-        self.src, self.i, self.spaces = text, 0, 0
-        self.tokens: list[_Token] = []
-        self.stack: list[str] = []  # "str" inside quotes, "interp" inside ${ }, or an open bracket
-
-    def emit(self, kind: str, text: str) -> None:
-        self.tokens.append(_Token(kind, text, self.spaces))
-        self.spaces = 0
-        self.i += len(text)
-
-    def run(self) -> list[_Token]:
-        while self.i < len(self.src):
-            if self.stack and self.stack[-1] == "str":
-                self.scan_string()
-            else:
-                self.scan_expression()
-        if self.stack:
-            raise ValueError(f"unbalanced HCL: {self.stack[-1]!r} is never closed")
-        return self.tokens
-
-    def scan_string(self) -> None:
-        src, start = self.src, self.i
-        j = start
-        while j < len(src):
-            ch, two = src[j], src[j : j + 2]
-            if ch == "\\":
-                j += 2
-            elif src[j : j + 3] in ("$${", "%%{"):
-                j += 3
-            elif ch == '"' or ch == "\n" or two in ("${", "%{"):
-                break
-            else:
-                j += 1
-        if j > start:
-            self.emit("lit", src[start:j])
-        if j >= len(src) or src[j] == "\n":
-            raise ValueError("unterminated quoted string")
-        if src[j] == '"':
-            self.stack.pop()
-            self.emit("lit", '"')
-        else:
-            self.stack.append("interp")
-            self.emit("open", src[j : j + 3] if src[j + 2 : j + 3] == "~" else src[j : j + 2])
-
-    def scan_expression(self) -> None:
-        src, i = self.src, self.i
-        ch, two = src[i], src[i : i + 2]
-        if ch in " \t\r":
-            self.spaces += 1
-            self.i += 1
-        elif ch == "\n":
-            self.emit("nl", "\n")
-        elif ch == "#" or two == "//":
-            end = src.find("\n", i)
-            self.emit("comment", src[i:] if end < 0 else src[i : end + 1])
-        elif two == "/*":
-            end = src.find("*/", i + 2)
-            if end < 0:
-                raise ValueError("unterminated /* comment")
-            self.emit("bcomment", src[i : end + 2])
-        elif re.match(r"<<-?[A-Za-z_]", src[i : i + 4]):
+    Kinds: nl, comment (ends a line), open (`{ [ ( ${ %{`), close, eq (an assignment's `=`), lit (in a string),
+    other. Spaces at the end of the text belong to no token.
+    """
+    lines: list[list[tuple[str, str, int]]] = []
+    line: list[tuple[str, str, int]] = []
+    stack: list[str] = []  # "str" inside quotes, "interp" inside ${ }, or an open bracket
+    i, end = 0, len(src)
+    while i < end:
+        if stack and stack[-1] == "str":
+            i = _string_piece(src, i, stack, line)
+            continue
+        match = _TOKEN.match(src, i)
+        if match is None:  # only spaces are left: the last alternative matches any other character
+            break
+        kind = match.lastgroup or ""
+        text, start = match.group(kind), match.start(kind)
+        if kind == "unclosed":
+            raise ValueError("unterminated /* comment")
+        if kind == "heredoc":
             raise ValueError("heredoc strings are not supported by format_hcl")
-        elif ch == '"':
-            self.stack.append("str")
-            self.emit("lit", '"')
-        elif ch in "{[(":
-            self.stack.append(ch)
-            self.emit("open", ch)
-        elif ch in "}])":
-            self.close(ch)
-        elif ch == "=" and src[i + 1 : i + 2] not in ("=", ">"):
-            self.emit("eq", "=")
-        elif ch in "=!<>":
-            self.emit("other", two if two[1:] == "=" or two == "=>" else ch)
-        else:
-            j = i + 1
-            while j < len(src) and src[j] not in _PUNCT:
-                j += 1
-            self.emit("other", src[i:j])
+        if kind == "quote":
+            stack.append("str")
+        elif kind == "open":
+            stack.append(text)
+        elif kind == "close":
+            top = stack[-1] if stack else None
+            if not (top == _CLOSING[text] or (top == "interp" and text == "}")):
+                raise ValueError(f"unbalanced HCL: unexpected {text!r}")
+            stack.pop()
+        line.append((kind, text, start - i))
+        i = match.end()
+        if kind == "nl" or (kind == "comment" and text.endswith("\n")):
+            lines.append(line)
+            line = []
+    if stack:
+        raise ValueError(f"unbalanced HCL: {stack[-1]!r} is never closed")
+    if line:
+        lines.append(line)
+    return lines
 
-    def close(self, ch: str) -> None:
-        opener = {"}": "{", "]": "[", ")": "("}[ch]
-        top = self.stack[-1] if self.stack else None
-        if top == "interp" and ch == "}":
-            self.stack.pop()
-        elif top == opener:
-            self.stack.pop()
-        else:
-            raise ValueError(f"unbalanced HCL: unexpected {ch!r}")
-        self.emit("close", ch)
+
+def _string_piece(src: str, i: int, stack: list[str], line: list[tuple[str, str, int]]) -> int:
+    """Inside a quoted string that has template sequences: literal text, then the closing quote or a `${`/`%{`."""
+    piece = _STRING_PIECE.match(src, i)
+    assert piece is not None  # the pattern matches the empty text
+    j = piece.end()
+    if j > i:
+        line.append(("lit", src[i:j], 0))
+    if j >= len(src) or src[j] in "\n\\":
+        raise ValueError("unterminated quoted string")
+    if src[j] == '"':
+        stack.pop()
+        line.append(("lit", '"', 0))
+        return j + 1
+    opener = src[j : j + 3] if src[j + 2 : j + 3] == "~" else src[j : j + 2]
+    stack.append("interp")
+    line.append(("open", opener, 0))
+    return j + len(opener)
 
 
 @dataclass
 class _Line:
-    lead: list[_Token]
-    assign: list[_Token]
-    comment: list[_Token]
+    """One line as hclwrite's linesForFormat sees it: a lead cell, an assignment cell (from its `=`) and a trailing
+    comment cell, each rendered without the spaces before it; `net` is how many brackets it opens."""
+
+    lead: str
+    assign: str | None
+    comment: str | None
+    net: int
+    indent: int = 0
+    assign_spaces: int = 1
+    comment_spaces: int = 1
+
+    @property
+    def before_comment(self) -> str:
+        text = " " * self.indent + self.lead
+        return text + " " * self.assign_spaces + self.assign if self.assign is not None else text
 
 
-def _lines(tokens: list[_Token]) -> list[_Line]:
-    """hclwrite's linesForFormat: each line split into lead, assignment (`= value`) and trailing comment cells."""
-    lines: list[_Line] = []
-    current: list[_Token] = []
-    for token in tokens:
-        current.append(token)
-        if token.ends_line:
-            lines.append(_split_cells(current))
-            current = []
-    if current:
-        lines.append(_split_cells(current))
-    return lines
+def _line(tokens: list[tuple[str, str, int]]) -> _Line | None:
+    """hclwrite's split into cells (None for a blank line). The assignment cell starts at the first `=` after the
+    line's first token, if the brackets after it balance. A `=` gets one space before it (alignment then widens
+    assignment lines), a newline none, the first token the indentation (set later)."""
+    if tokens[0][0] == "nl":
+        return None
+    comment = None
+    if tokens[-1][0] == "comment":
+        text = tokens[-1][1]
+        text = text.rstrip(" \t\r\n") + ("\n" if text.endswith("\n") else "")
+        if len(tokens) > 1:
+            comment, tokens = text, tokens[:-1]
+        else:
+            tokens = [("comment", text, 0)]
+    parts: list[str] = []
+    net, eq_at, net_before_eq = 0, 0, 0
+    for kind, text, spaces in tokens:
+        if kind == "eq":
+            if not eq_at and parts:
+                eq_at, net_before_eq = len(parts), net
+            parts.append(" =" if parts else "=")
+            continue
+        if kind == "open":
+            net += 1
+        elif kind == "close":
+            net -= 1
+        parts.append(" " * spaces + text if parts and kind != "nl" else text)
+    if eq_at and net == net_before_eq:
+        return _Line("".join(parts[:eq_at]), "".join(parts[eq_at:])[1:], comment, net)
+    return _Line("".join(parts), None, comment, net)
 
 
-def _split_cells(lead: list[_Token]) -> _Line:
-    comment: list[_Token] = []
-    if len(lead) > 1 and lead[-1].kind == "comment":
-        lead, comment = lead[:-1], lead[-1:]
-    for i, token in enumerate(lead):
-        if i > 0 and token.kind == "eq":
-            if sum(t.bracket for t in lead[i:]) == 0:
-                return _Line(lead[:i], lead[i:], comment)
-            break
-    return _Line(lead, [], comment)
-
-
-def _indent(lines: list[_Line]) -> None:
+def _indent(lines: list[_Line | None]) -> None:
     """hclwrite's formatIndent: one level per line that opens brackets, however many it opens."""
     indents: list[int] = []
     for line in lines:
-        if not line.lead or line.lead[0].kind == "nl":
-            if line.lead:
-                line.lead[0].spaces = 0
+        if line is None:
             continue
-        net = sum(t.bracket for t in line.lead + line.assign)
-        if net > 0:
-            line.lead[0].spaces = 2 * len(indents)
-            indents.append(net)
+        if line.net > 0:
+            line.indent = 2 * len(indents)
+            indents.append(line.net)
             continue
-        closed = -net
+        closed = -line.net
         while closed > 0 and indents:
             if closed >= indents[-1]:
                 closed -= indents.pop()
             else:
                 indents[-1] -= closed
                 closed = 0
-        line.lead[0].spaces = 2 * len(indents)
+        line.indent = 2 * len(indents)
 
 
-def _render(tokens: list[_Token]) -> str:
-    return "".join(" " * t.spaces + t.text for t in tokens)
-
-
-def _align(lines: list[_Line], cell: str, width_of: Any) -> None:
-    """hclwrite's formatCells for one cell kind: a run of lines that all have the cell aligns it one column past
-    the widest text before it."""
+def _align_assignments(lines: list[_Line | None]) -> None:
+    """hclwrite's formatCells: a run of lines that all assign aligns their `=` one column past the widest lead."""
     chain: list[_Line] = []
-    for line in lines + [_Line([], [], [])]:
-        if getattr(line, cell):
+    for line in lines + [None]:
+        if line is not None and line.assign is not None:
             chain.append(line)
             continue
-        widest = max((width_of(c) for c in chain), default=0)
-        for chained in chain:
-            getattr(chained, cell)[0].spaces = widest - width_of(chained) + 1
+        if len(chain) > 1:
+            widths = [_columns(" " * c.indent + c.lead) for c in chain]
+            widest = max(widths)
+            for chained, width in zip(chain, widths):
+                chained.assign_spaces = widest - width + 1
+        chain = []
+
+
+def _align_comments(lines: list[_Line | None]) -> None:
+    """The same for trailing comments, one column past the widest text before them."""
+    chain: list[_Line] = []
+    for line in lines + [None]:
+        if line is not None and line.comment is not None:
+            chain.append(line)
+            continue
+        widths = [_columns(c.before_comment) for c in chain]
+        widest = max(widths, default=0)
+        for chained, width in zip(chain, widths):
+            chained.comment_spaces = widest - width + 1
         chain = []
 
 
@@ -476,18 +477,13 @@ def format_hcl(text: str) -> str:
     Re-indents, aligns `=` and trailing comments, strips trailing whitespace and ends with one newline. Blank lines
     are kept as they are (terraform fmt keeps every blank line, also after `{` and before `}`), except at the end.
     """
-    tokens = _Scanner(text.replace("\r\n", "\n")).run()
-    for token in tokens:
-        if token.kind == "nl":
-            token.spaces = 0
-        if token.kind == "eq":  # hclwrite puts one space before `=`; alignment then widens assignment lines
-            token.spaces = 1
-        if token.kind == "comment":
-            token.text = token.text.rstrip(" \t\r\n") + ("\n" if token.text.endswith("\n") else "")
-    lines = _lines(tokens)
+    lines = [_line(tokens) for tokens in _tokens(text.replace("\r\n", "\n"))]
     _indent(lines)
-    _align(lines, "assign", lambda line: _columns(_render(line.lead)))
-    _align(lines, "comment", lambda line: _columns(_render(line.lead + line.assign)))
-    out = "".join(_render(line.lead + line.assign + line.comment) for line in lines)
-    out = out.rstrip("\n")
+    _align_assignments(lines)
+    _align_comments(lines)
+    out = "".join(
+        "\n" if line is None
+        else line.before_comment + (" " * line.comment_spaces + line.comment if line.comment is not None else "")
+        for line in lines
+    ).rstrip("\n")
     return out + "\n" if out.strip() else ""

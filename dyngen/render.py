@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import ModuleType
 from typing import Any, Mapping
@@ -157,15 +157,22 @@ def render_spec(spec: Spec) -> dict[str, str]:
         "module/README.md.j2", view=view, spec=spec
     )
     for env in spec.environments:
+        root = environment_root(view, env)
         for name in ENVIRONMENT_FILES:
             path = f"{spec.name}/envs/{env.name}/{name}"
-            files[path] = _render_hcl(f"env/{name}.j2", view, spec, env=env, root=environment_root(view, env))
+            files[path] = _render_hcl(f"env/{name}.j2", view, spec, env=env, root=root)
     return files
 
 
 def _render_hcl(template: str, view: ModuleView, spec: Spec, **extra: Any) -> str:
     text = _render(template, view=view, spec=spec, **extra)
-    return HEADER.format(source=spec.source) + "\n" + hcl.format_hcl(_squeeze_blank_lines(text))
+    return HEADER.format(source=spec.source) + "\n" + _formatted(text)
+
+
+@lru_cache(maxsize=16)
+def _formatted(text: str) -> str:
+    """Environments of one spec render some files to the same text (outputs.tf): format each text once."""
+    return hcl.format_hcl(_squeeze_blank_lines(text))
 
 
 def _render(template: str, **context: Any) -> str:
@@ -190,6 +197,7 @@ class EnvironmentRoot:
     account_id: str | None  # the provider's allowed_account_ids: a guard against the wrong credentials
     default_tags: Mapping[str, str]
     backend: Mapping[str, Any]
+    inputs: tuple[Variable, ...]  # the module's variables that this environment sets: declared, passed and in tfvars
     tfvars: tuple[tuple[str, Any], ...]
     moved_from: str
     moved_to: str
@@ -197,11 +205,8 @@ class EnvironmentRoot:
 
 
 def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
-    values = tuple(
-        (v.name, plain(v.value(env.name)))
-        for v in view.variables
-        if not (v.nullable and v.value(env.name) is None)
-    )
+    """A nullable variable that is null here is left out of the root altogether: the module's default is null."""
+    inputs = tuple(v for v in view.variables if not (v.nullable and v.value(env.name) is None))
     moved_from, moved_to = _moved(view, env)
     return EnvironmentRoot(
         env=env,
@@ -209,7 +214,8 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
         account_id=env.settings.get("account_id"),
         default_tags={"Environment": env.name, "ManagedBy": "dyngen"},
         backend=backend_settings(view.spec, env),
-        tfvars=values,
+        inputs=inputs,
+        tfvars=tuple((v.name, plain(v.value(env.name))) for v in inputs),
         moved_from=moved_from,
         moved_to=moved_to,
         imports=adopt.import_blocks(view.spec, env),

@@ -137,7 +137,9 @@ def _check_environment(spec: Spec, env: Environment, parsed: Mapping[str, Any], 
     _expect(f"{folder}/terraform.tfvars", "variables set", sorted(expected), sorted(tfvars))
     for name, value in expected.items():
         _expect(f"{folder}/terraform.tfvars", name, plain(value), tfvars[name])
-    _check_module_call(folder, parsed[f"{folder}/main.tf"], [v.name for v in view.variables])
+    declared = sorted(_labels(parsed[f"{folder}/variables.tf"], "variable"))
+    _expect(f"{folder}/variables.tf", "variables", sorted(expected), declared)
+    _check_module_call(folder, parsed[f"{folder}/main.tf"], [name for name, _ in root.tfvars])
     _check_account_guard(f"{folder}/main.tf", parsed[f"{folder}/main.tf"], bool(root.account_id))
     _check_backend(folder, parsed[f"{folder}/backend.tf"], backend_settings(spec, env))
     _check_required_version(f"{folder}/backend.tf", parsed[f"{folder}/backend.tf"], view.terraform_version)
@@ -150,8 +152,10 @@ def _check_module_call(folder: str, parsed: Mapping[str, Any], variables: list[s
     _expect(file, "module blocks", 1, len(modules))
     call = modules[0]
     _expect(file, "module.table.source", "../..", decode(call.get("source")))
-    passed = sorted(k for k in call if k != "source" and not _is_meta(k))
-    _expect(file, "module.table arguments", sorted(variables), passed)
+    passed = {k: call[k] for k in call if k != "source" and not _is_meta(k)}
+    _expect(file, "module.table arguments", sorted(variables), sorted(passed))
+    for name, value in passed.items():
+        _expect(file, f"module.table.{name}", f"${{var.{name}}}", value)
 
 
 def _check_account_guard(file: str, parsed: Mapping[str, Any], guarded: bool) -> None:

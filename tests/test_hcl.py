@@ -324,6 +324,20 @@ def test_format_indents_one_level_per_line_like_hclwrite() -> None:
     assert format_hcl(messy) == "x = [{\n  a = 1\n  }, {\n  b = 2\n}]\ny = foo({\n  z = 1\n})\n"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x = a / b   ", "x = a / b\n"),  # a lone `/` is a word; spaces at the very end belong to no token
+        ('x = "a${b["k"]}c%{~ if y ~}z%{ endif }" # d  \n', 'x = "a${b["k"]}c%{~ if y ~}z%{ endif }" # d\n'),
+        ("= 1\na = b = c\n", "= 1\na = b = c\n"),  # only a `=` after the line's first token assigns
+        ("x = { a = 1 }\nyy = [for k in m : k => 1]\n", "x  = { a = 1 }\nyy = [for k in m : k => 1]\n"),
+        ("a = 1 /* b */\nbb = {\n/* c\nd */ }\n", "a = 1 /* b */\nbb = {\n/* c\nd */ }\n"),
+    ],
+)
+def test_format_scanner_edge_cases(text: str, expected: str) -> None:
+    assert format_hcl(text) == expected
+
+
 @pytest.mark.parametrize("text", ["x = <<EOT\nhi\nEOT\n", 'x = "open\n', "x = {\n", "x = }\n", "x = /* open"])
 def test_format_rejects_what_it_cannot_format(text: str) -> None:
     with pytest.raises(ValueError):

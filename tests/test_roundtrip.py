@@ -57,8 +57,11 @@ def _broken(monkeypatch: pytest.MonkeyPatch, template: str, change: Callable[[st
         ("env/terraform.tfvars.j2", lambda t: t.replace("{{ value | hcl }}", "{{ value | hcl | replace('checkout', 'checkin') }}"), "tags"),
         ("env/backend.tf.j2", lambda t: t.replace("{{ value | hcl }}", '"elsewhere"'), "backend.s3"),
         ("env/main.tf.j2", lambda t: t.replace('source = "../.."', 'source = "../../other"'), "module.table.source"),
+        ("env/main.tf.j2", lambda t: t.replace("= var.{{ v.name }}", "= var.region"), "module.table.table_name"),
+        ("env/variables.tf.j2", lambda t: t.replace('variable "{{ v.name }}"', 'variable "{{ v.name }}s"'), "variables"),
     ],
-    ids=["hash_key", "dropped_index", "projection", "tfvars_value", "backend", "module_source"],
+    ids=["hash_key", "dropped_index", "projection", "tfvars_value", "backend", "module_source", "module_argument",
+         "root_variables"],
 )
 def test_a_broken_template_fails_the_round_trip(monkeypatch: pytest.MonkeyPatch, template: str, change: Callable[[str], str], field: str) -> None:
     _broken(monkeypatch, template, change)

@@ -21,7 +21,6 @@ module "table" {
   write_capacity                                   = var.write_capacity
   index_read_capacity                              = var.index_read_capacity
   index_write_capacity                             = var.index_write_capacity
-  warm_throughput                                  = var.warm_throughput
   index_warm_throughput                            = var.index_warm_throughput
   index_on_demand_throughput                       = var.index_on_demand_throughput
   table_class                                      = var.table_class
@@ -30,7 +29,6 @@ module "table" {
   point_in_time_recovery_period_days               = var.point_in_time_recovery_period_days
   server_side_encryption_enabled                   = var.server_side_encryption_enabled
   kms_key_arn                                      = var.kms_key_arn
-  restore_from_point_in_time                       = var.restore_from_point_in_time
   table_timeouts                                   = var.table_timeouts
   tags                                             = var.tags
   autoscaling_read_min_capacity                    = var.autoscaling_read_min_capacity

@@ -14,26 +14,23 @@ provider "aws" {
 module "table" {
   source = "../.."
 
-  table_name                         = var.table_name
-  billing_mode                       = var.billing_mode
-  table_class                        = var.table_class
-  deletion_protection_enabled        = var.deletion_protection_enabled
-  stream_enabled                     = var.stream_enabled
-  stream_view_type                   = var.stream_view_type
-  point_in_time_recovery_enabled     = var.point_in_time_recovery_enabled
-  point_in_time_recovery_period_days = var.point_in_time_recovery_period_days
-  server_side_encryption_enabled     = var.server_side_encryption_enabled
-  replicas                           = var.replicas
-  tags                               = var.tags
-  create_kms_key                     = var.create_kms_key
-  kms_deletion_window_days           = var.kms_deletion_window_days
-  kms_key_rotation                   = var.kms_key_rotation
-  kms_multi_region                   = var.kms_multi_region
-  contributor_insights_enabled       = var.contributor_insights_enabled
-  backup_enabled                     = var.backup_enabled
-  backup_schedule                    = var.backup_schedule
-  backup_delete_after_days           = var.backup_delete_after_days
-  backup_cold_storage_after_days     = var.backup_cold_storage_after_days
+  table_name                     = var.table_name
+  billing_mode                   = var.billing_mode
+  table_class                    = var.table_class
+  deletion_protection_enabled    = var.deletion_protection_enabled
+  stream_enabled                 = var.stream_enabled
+  stream_view_type               = var.stream_view_type
+  point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
+  server_side_encryption_enabled = var.server_side_encryption_enabled
+  replicas                       = var.replicas
+  tags                           = var.tags
+  create_kms_key                 = var.create_kms_key
+  kms_key_rotation               = var.kms_key_rotation
+  kms_multi_region               = var.kms_multi_region
+  contributor_insights_enabled   = var.contributor_insights_enabled
+  backup_enabled                 = var.backup_enabled
+  backup_schedule                = var.backup_schedule
+  backup_delete_after_days       = var.backup_delete_after_days
 }
 
 # Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps

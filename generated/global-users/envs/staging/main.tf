@@ -14,39 +14,27 @@ provider "aws" {
 module "table" {
   source = "../.."
 
-  table_name                             = var.table_name
-  billing_mode                           = var.billing_mode
-  max_read_request_units                 = var.max_read_request_units
-  max_write_request_units                = var.max_write_request_units
-  table_class                            = var.table_class
-  deletion_protection_enabled            = var.deletion_protection_enabled
-  stream_enabled                         = var.stream_enabled
-  stream_view_type                       = var.stream_view_type
-  ttl_enabled                            = var.ttl_enabled
-  ttl_attribute_name                     = var.ttl_attribute_name
-  point_in_time_recovery_enabled         = var.point_in_time_recovery_enabled
-  point_in_time_recovery_period_days     = var.point_in_time_recovery_period_days
-  server_side_encryption_enabled         = var.server_side_encryption_enabled
-  replicas                               = var.replicas
-  tags                                   = var.tags
-  create_kms_key                         = var.create_kms_key
-  kms_deletion_window_days               = var.kms_deletion_window_days
-  kms_key_rotation                       = var.kms_key_rotation
-  contributor_insights_enabled           = var.contributor_insights_enabled
-  alarms_enabled                         = var.alarms_enabled
-  alarm_sns_topic_arn                    = var.alarm_sns_topic_arn
-  alarm_read_throttle_threshold          = var.alarm_read_throttle_threshold
-  alarm_write_throttle_threshold         = var.alarm_write_throttle_threshold
-  alarm_system_errors_threshold          = var.alarm_system_errors_threshold
-  alarm_latency_threshold_ms             = var.alarm_latency_threshold_ms
-  alarm_replication_latency_threshold_ms = var.alarm_replication_latency_threshold_ms
-  alarm_evaluation_periods               = var.alarm_evaluation_periods
-  alarm_period_seconds                   = var.alarm_period_seconds
-  backup_enabled                         = var.backup_enabled
-  backup_schedule                        = var.backup_schedule
-  backup_delete_after_days               = var.backup_delete_after_days
-  backup_cold_storage_after_days         = var.backup_cold_storage_after_days
-  backup_vault_kms_key_arn               = var.backup_vault_kms_key_arn
+  table_name                     = var.table_name
+  billing_mode                   = var.billing_mode
+  table_class                    = var.table_class
+  deletion_protection_enabled    = var.deletion_protection_enabled
+  stream_enabled                 = var.stream_enabled
+  stream_view_type               = var.stream_view_type
+  ttl_enabled                    = var.ttl_enabled
+  ttl_attribute_name             = var.ttl_attribute_name
+  point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
+  server_side_encryption_enabled = var.server_side_encryption_enabled
+  replicas                       = var.replicas
+  tags                           = var.tags
+  create_kms_key                 = var.create_kms_key
+  kms_key_rotation               = var.kms_key_rotation
+  contributor_insights_enabled   = var.contributor_insights_enabled
+  alarms_enabled                 = var.alarms_enabled
+  alarm_evaluation_periods       = var.alarm_evaluation_periods
+  alarm_period_seconds           = var.alarm_period_seconds
+  backup_enabled                 = var.backup_enabled
+  backup_schedule                = var.backup_schedule
+  backup_delete_after_days       = var.backup_delete_after_days
 }
 
 # Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps

@@ -19,8 +19,6 @@ module "table" {
   autoscaling_enabled                       = var.autoscaling_enabled
   read_capacity                             = var.read_capacity
   write_capacity                            = var.write_capacity
-  max_read_request_units                    = var.max_read_request_units
-  max_write_request_units                   = var.max_write_request_units
   table_class                               = var.table_class
   deletion_protection_enabled               = var.deletion_protection_enabled
   stream_enabled                            = var.stream_enabled

@@ -14,42 +14,24 @@ provider "aws" {
 module "table" {
   source = "../.."
 
-  table_name                                = var.table_name
-  billing_mode                              = var.billing_mode
-  autoscaling_enabled                       = var.autoscaling_enabled
-  read_capacity                             = var.read_capacity
-  write_capacity                            = var.write_capacity
-  max_read_request_units                    = var.max_read_request_units
-  max_write_request_units                   = var.max_write_request_units
-  table_class                               = var.table_class
-  deletion_protection_enabled               = var.deletion_protection_enabled
-  stream_enabled                            = var.stream_enabled
-  stream_view_type                          = var.stream_view_type
-  point_in_time_recovery_enabled            = var.point_in_time_recovery_enabled
-  server_side_encryption_enabled            = var.server_side_encryption_enabled
-  tags                                      = var.tags
-  autoscaling_read_min_capacity             = var.autoscaling_read_min_capacity
-  autoscaling_read_max_capacity             = var.autoscaling_read_max_capacity
-  autoscaling_read_target_utilization       = var.autoscaling_read_target_utilization
-  autoscaling_write_min_capacity            = var.autoscaling_write_min_capacity
-  autoscaling_write_max_capacity            = var.autoscaling_write_max_capacity
-  autoscaling_write_target_utilization      = var.autoscaling_write_target_utilization
-  autoscaling_scale_in_cooldown             = var.autoscaling_scale_in_cooldown
-  autoscaling_scale_out_cooldown            = var.autoscaling_scale_out_cooldown
-  alarms_enabled                            = var.alarms_enabled
-  alarm_sns_topic_arn                       = var.alarm_sns_topic_arn
-  alarm_read_throttle_threshold             = var.alarm_read_throttle_threshold
-  alarm_write_throttle_threshold            = var.alarm_write_throttle_threshold
-  alarm_system_errors_threshold             = var.alarm_system_errors_threshold
-  alarm_latency_threshold_ms                = var.alarm_latency_threshold_ms
-  alarm_consumed_capacity_threshold_percent = var.alarm_consumed_capacity_threshold_percent
-  alarm_evaluation_periods                  = var.alarm_evaluation_periods
-  alarm_period_seconds                      = var.alarm_period_seconds
-  dashboard_enabled                         = var.dashboard_enabled
-  vpc_endpoint_enabled                      = var.vpc_endpoint_enabled
-  vpc_id                                    = var.vpc_id
-  vpc_endpoint_route_table_ids              = var.vpc_endpoint_route_table_ids
-  items                                     = var.items
+  table_name                     = var.table_name
+  billing_mode                   = var.billing_mode
+  autoscaling_enabled            = var.autoscaling_enabled
+  max_read_request_units         = var.max_read_request_units
+  max_write_request_units        = var.max_write_request_units
+  table_class                    = var.table_class
+  deletion_protection_enabled    = var.deletion_protection_enabled
+  stream_enabled                 = var.stream_enabled
+  point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
+  server_side_encryption_enabled = var.server_side_encryption_enabled
+  tags                           = var.tags
+  alarms_enabled                 = var.alarms_enabled
+  alarm_evaluation_periods       = var.alarm_evaluation_periods
+  alarm_period_seconds           = var.alarm_period_seconds
+  dashboard_enabled              = var.dashboard_enabled
+  vpc_endpoint_enabled           = var.vpc_endpoint_enabled
+  vpc_endpoint_route_table_ids   = var.vpc_endpoint_route_table_ids
+  items                          = var.items
 }
 
 # Whether autoscaling owns the capacity decides which of the module's table resources holds the table; this keeps
