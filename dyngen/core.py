@@ -10,10 +10,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
-from dyngen.errors import InvalidSpecs, Problem, UsageError
+from dyngen.errors import InvalidSpecs, Problem, UnsafeChange, UsageError
 from dyngen.plan import RenderPlan, plan_tree
 from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
+from dyngen.safety import Finding, assess
+from dyngen.tablefacts import TableFacts, spec_facts
 from dyngen.validate import FileResult, validate_file
 from dyngen.writer import apply_plan
 
@@ -40,6 +42,7 @@ class ValidationReport:
 class RenderOutcome:
     plan: RenderPlan
     written: bool
+    findings: tuple[Finding, ...] = ()  # what the change does to live tables (refusals only with allow_destructive)
 
 
 def find_specs(paths: Sequence[str | Path]) -> list[SpecFile]:
@@ -80,12 +83,15 @@ def _check_unique_names(report: ValidationReport) -> None:
 
 
 def render_paths(
-    paths: Sequence[str | Path], out: str | Path, *, check: bool = False, force: bool = False, jobs: int | None = None
+    paths: Sequence[str | Path], out: str | Path, *, check: bool = False, force: bool = False,
+    allow_destructive: bool = False, jobs: int | None = None,
 ) -> RenderOutcome:
-    """Validate, render, round-trip check and plan every spec; then write the plan unless `check`.
+    """Validate, render, round-trip check and plan every spec; assess what the plan does to live tables; then write
+    the plan unless `check`.
 
-    Raises InvalidSpecs (nothing is written) when any spec is invalid, and UnsafeWrite when the plan would touch a
-    file dyngen did not generate. Specs are processed in parallel (`jobs` processes, default: one per core).
+    Raises InvalidSpecs (nothing is written) when any spec is invalid, UnsafeChange when the plan would replace,
+    duplicate or orphan a live table (unless `allow_destructive`), and UnsafeWrite when it would touch a file dyngen
+    did not generate. Specs are processed in parallel (`jobs` processes, default: one per core).
     """
     spec_files = find_specs(paths)
     out_path = Path(out)
@@ -98,9 +104,12 @@ def render_paths(
     folders = [header_source(Path(p), out_path) for p in paths if Path(p).is_dir()]
     sources = [source for _, _, source in work]
     plan = plan_tree(out_path, planned, owned_sources=sources, owned_folders=folders, force=force)
+    findings = tuple(assess(plan, [t for o in outcomes for t in o.tables]))
     if not check:
+        if not allow_destructive and any(f.refused for f in findings):
+            raise UnsafeChange(findings)
         apply_plan(plan)
-    return RenderOutcome(plan, written=not check)
+    return RenderOutcome(plan, written=not check, findings=findings)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,7 @@ class SpecOutcome:
     name_position: tuple[int, int]
     problems: tuple[Problem, ...]
     files: dict[str, str]
+    tables: tuple[TableFacts, ...] = ()
 
 
 def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
@@ -122,7 +132,7 @@ def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
     spec = replace(result.spec, source=source)
     files = render_spec(spec)
     check_tree(spec, files)
-    return SpecOutcome(display, spec.name, result.name_position, (), files)
+    return SpecOutcome(display, spec.name, result.name_position, (), files, spec_facts(spec, result.document))
 
 
 def _process(work: tuple[Path, str, str]) -> SpecOutcome:

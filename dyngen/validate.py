@@ -24,6 +24,7 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     spec: model.Spec | None = None
     name_position: tuple[int, int] = (0, 0)  # where the spec's `name` is written, for problems across files
+    document: Document | None = None  # the loaded file, for positions in later findings
 
 
 def validate_file(path: Path, display: str) -> FileResult:
@@ -33,7 +34,7 @@ def validate_file(path: Path, display: str) -> FileResult:
         return FileResult(display, sorted(error.problems))
     problems = validate_document(document)
     spec = None if problems else model.build_spec(document.data, display)
-    return FileResult(display, problems, spec, document.locate(("name",)))
+    return FileResult(display, problems, spec, document.locate(("name",)), document)
 
 
 def validate_document(document: Document) -> list[Problem]:
