@@ -16,7 +16,8 @@ from dyngen.tablefacts import IndexShape, Key, TableFacts, UnreadableRoot, read_
 
 TERRAFORM_FILES = (".tf", ".tfvars")
 SAFE_AUTOSCALING = ("safe procedure: first render and apply billing_mode PROVISIONED with read_capacity and "
-                    "write_capacity and autoscaling off, then switch autoscaling on and apply again (README: Safe changes)")
+                    "write_capacity and autoscaling off, then switch autoscaling on and apply again "
+                    "(README: Safe changes)")
 
 
 class Severity(Enum):
@@ -143,7 +144,8 @@ def _moved_advice(before: TableFacts, after: TableFacts, out: str) -> str:
         keep.append(f'backend.s3.key "{before.state[2]}"')
         if after.state[0] == "s3" and after.state[1] != before.state[1]:
             keep.append(f'backend.s3.bucket "{before.state[1]}"')
-        return f"set table_name and backend.s3.key to keep the old ones ({', '.join(keep)}; {{env}} stands for each environment)"
+        return (f"set table_name and backend.s3.key to keep the old ones ({', '.join(keep)}; {{env}} in them "
+                f"stands for the environment)")
     return (f"render with --allow-destructive, then move the state file {out}/{before.state[1]} to "
             f"{out}/{after.root}/ (or `terraform state push` it to the new backend) "
             f"before the next plan")
@@ -196,14 +198,13 @@ def _region(before: TableFacts, after: TableFacts) -> Finding | None:
 def _keys(before: TableFacts, after: TableFacts) -> Finding | None:
     if before.hash_key is None or after.hash_key is None:
         return None  # an older module whose keys are not literals: nothing to compare
-    changed = [f"the {role} key changes from {_key(b)} to {_key(a)}"
-               for role, b, a in (("hash", before.hash_key, after.hash_key), ("range", before.range_key, after.range_key))
-               if _key_differs(b, a)]
+    pairs = (("hash", before.hash_key, after.hash_key), ("range", before.range_key, after.range_key))
+    changed = [f"the {role} key changes from {_key(b)} to {_key(a)}" for role, b, a in pairs if _key_differs(b, a)]
     if not changed:
         return None
     fact = "hash_key" if changed[0].startswith("the hash") else "range_key"
     return _refuse(after, fact, before,
-                   f"{' and '.join(changed)}: DynamoDB cannot change a table's keys, so the table is replaced and "
+                   f"{' and '.join(changed)}: DynamoDB cannot change a table's keys, so the table must be replaced and "
                    f"every item is lost",
                    "create the new table from a new spec and copy the items across, or render with "
                    "--allow-destructive to replace it")

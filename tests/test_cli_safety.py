@@ -71,9 +71,9 @@ def test_a_key_change_is_refused_and_nothing_is_written(repo: Path) -> None:
     lines = result.stderr.splitlines()
     assert lines[:2] == [
         f"specs/orders.yaml:3:1: error: spec `orders`, environment {env}, table {env}-orders: the hash key changes "
-        f"from id (S) to order_id (S): DynamoDB cannot change a table's keys, so the table is replaced and every item "
-        f"is lost; create the new table from a new spec and copy the items across, or render with --allow-destructive "
-        f"to replace it" for env in ("dev", "prod")]
+        f"from id (S) to order_id (S): DynamoDB cannot change a table's keys, so the table must be replaced and "
+        f"every item is lost; create the new table from a new spec and copy the items across, or render with "
+        f"--allow-destructive to replace it" for env in ("dev", "prod")]
     assert lines[2].startswith("render refused: 2 change(s) would replace or orphan a live table; nothing was written")
     assert result.stdout == "" and "bug" not in result.stderr
 

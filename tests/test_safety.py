@@ -132,7 +132,8 @@ def test_a_rename_is_refused_with_the_names_to_keep(tmp_path: Path) -> None:
     (found,) = findings(tmp_path, BASE, spec(lambda d: d.update(name="purchases")))
     assert found.refused and "creates table prod-purchases as a second table" in found.reason, found
     assert found.advice.startswith("set table_name and backend.s3.key to keep the old ones")
-    assert 'table_name "prod-orders"' in found.advice and 'backend.s3.key "dynamodb/orders/prod/terraform.tfstate"' in found.advice
+    assert 'table_name "prod-orders"' in found.advice
+    assert 'backend.s3.key "dynamodb/orders/prod/terraform.tfstate"' in found.advice
 
 
 def test_a_rename_that_keeps_table_name_and_state_key_is_accepted(tmp_path: Path) -> None:
@@ -194,7 +195,8 @@ def test_the_two_step_switch_to_autoscaling_is_silent(tmp_path: Path) -> None:
     autoscaled = spec(lambda d: d["environments"]["prod"].update(AUTOSCALED))
     assert findings(tmp_path / "a", BASE, provisioned) == []
     assert findings(tmp_path / "b", provisioned, autoscaled) == []
-    low = spec(lambda d: d["environments"]["prod"].update(billing_mode="PROVISIONED", read_capacity=2, write_capacity=5))
+    low = spec(lambda d: d["environments"]["prod"].update(
+        billing_mode="PROVISIONED", read_capacity=2, write_capacity=5))
     assert warnings(findings(tmp_path / "c", low, autoscaled)) == [
         "autoscaling is switched on, and Terraform ignores the capacity of an autoscaled table: the table keeps 2 "
         "read and 5 write units instead of the spec's 5 read and 5 write units until autoscaling raises it, and a "
