@@ -63,7 +63,8 @@ def assess(plan: RenderPlan, new: Sequence[TableFacts]) -> list[Finding]:
     on_disk = {root for root in map(environment_root_of, old_files) if root}
     affected = sorted(root for root in on_disk if any(_touches(path, root) for path in changed))
     out = plan.out.as_posix()
-    old, findings = [], []
+    old: list[TableFacts] = []
+    findings: list[Finding] = []
     for root in affected:
         try:
             old.append(read_root(old_files, root))
@@ -96,14 +97,14 @@ def compare_trees(old: Sequence[TableFacts], new: Sequence[TableFacts], untouche
     for before in old:
         after = by_state.get(before.state)
         if after is not None:
-            findings += compare_table(before, after, out)
+            findings += compare_table(before, after)
             continue
         successor = _successor(before, candidates)
         findings.append(_moved(before, successor, out) if successor else _pruned(before, new, out))
     return findings
 
 
-def compare_table(before: TableFacts, after: TableFacts, out: str) -> list[Finding]:
+def compare_table(before: TableFacts, after: TableFacts) -> list[Finding]:
     """What one root's change does to its table: refusals first, then warnings."""
     found = (check(before, after) for check in REFUSALS + WARNINGS)
     return [f for f in found if f is not None]

@@ -201,7 +201,8 @@ def _module_facts(parsed_files: Iterable[dict[str, Any]]) -> ModuleFacts:
     if not tables:
         return ModuleFacts({}, None, None, None, None, None, None)
     body = tables.get("this") or tables[sorted(tables)[0]]
-    types = {a.get("name"): a.get("type") for a in body.get("attribute", []) if isinstance(a, dict)}
+    attributes = [a for a in body.get("attribute", []) if isinstance(a, dict)]
+    types: dict[str, Any] = {str(a.get("name")): a.get("type") for a in attributes}
     return ModuleFacts(
         tables={name: tuple(_lifecycle(b).get("ignore_changes") or ()) for name, b in tables.items()},
         literal_name=_literal(body.get("name")),

@@ -3,7 +3,7 @@ second table, every change it accepts plans nothing destroyed, and the switch to
 capacity only on the two-step path that render's warning describes.
 
 One on-demand table is applied once; each later version of its spec is planned against that saved state, as the
-next `terraform plan` of a team would be. Nine tf-plan runs in all.
+next `terraform plan` of a team would be. Ten tf-plan runs in all.
 """
 
 from __future__ import annotations
@@ -73,15 +73,20 @@ def test_each_refused_change_plans_a_replacement(base_state: Path, tmp_path: Pat
     assert result["counts"]["remove"] == 1, result["summary"]
 
 
-def test_a_rename_plans_a_second_table_and_abandons_the_old_state(base_state: Path, tmp_path: Path) -> None:
-    """The new name moves the state key: Terraform starts from an empty state there and creates a second table,
-    while the old state, which no root reads any more, still holds the first."""
-    renamed = spec(lambda d: d.update(name="purchases"))
-    (finding,) = findings(tmp_path / "dyngen", BASE, renamed)
-    assert finding.refused and "as a second table" in finding.reason
-    result = planned(renamed, tmp_path / "plan")  # the new state location: empty
+@pytest.mark.parametrize("change, table", [
+    (lambda d: d.update(name="purchases"), "prod-purchases"),
+    (lambda d: d["settings"]["backend"]["s3"].update(key="tables/{env}.tfstate"), "prod-orders"),
+], ids=["name", "backend-key"])
+def test_a_moved_state_plans_a_second_table_and_abandons_the_old_state(base_state: Path, tmp_path: Path,
+                                                                      change: Any, table: str) -> None:
+    """The state key moves: Terraform starts from an empty state there and creates the table again (a second one,
+    or one whose name exists), while the old state, which no root reads any more, still holds the first."""
+    after = spec(change)
+    (finding,) = findings(tmp_path / "dyngen", BASE, after)
+    assert finding.refused and "its Terraform state moves from s3://state/dynamodb/orders/prod/" in finding.reason
+    result = planned(after, tmp_path / "plan")  # the new state location: empty
     assert result["changes"][TABLE]["actions"] == ["create"], result["summary"]
-    assert result["changes"][TABLE]["after"]["name"] == "prod-purchases"
+    assert result["changes"][TABLE]["after"]["name"] == table
     assert tables_in(base_state) == ["prod-orders"]
 
 
