@@ -17,7 +17,7 @@ from dyngen.loader import Document
 from dyngen.model import Environment, Spec
 from dyngen.plan import generated_source
 from dyngen.render import environment_root, module_view
-from dyngen.roundtrip import decode
+from dyngen.roundtrip import PYTHON_HCL2_META_KEYS, decode
 
 Key = tuple[str, str | None]  # (attribute name, type), the type None when unknown
 IndexShape = tuple[Any, ...]  # (name, hash key or None, range key, projection, non-key attributes)
@@ -197,14 +197,14 @@ def _module_facts(parsed_files: Iterable[dict[str, Any]]) -> ModuleFacts:
         for block in parsed.get("resource", []):
             for rtype, named in block.items():
                 if decode(rtype) == "aws_dynamodb_table":
-                    tables.update({decode(name): decode(body) for name, body in named.items()})
+                    tables.update({decode(name): _literals(body) for name, body in named.items()})
     if not tables:
         return ModuleFacts({}, None, None, None, None, None, None)
     body = tables.get("this") or tables[sorted(tables)[0]]
     attributes = [a for a in body.get("attribute", []) if isinstance(a, dict)]
     types: dict[str, Any] = {str(a.get("name")): a.get("type") for a in attributes}
     return ModuleFacts(
-        tables={name: tuple(_lifecycle(b).get("ignore_changes") or ()) for name, b in tables.items()},
+        tables={name: tuple(map(_text, _lifecycle(b).get("ignore_changes") or ())) for name, b in tables.items()},
         literal_name=_literal(body.get("name")),
         hash_key=_key(body.get("hash_key"), types),
         range_key=_key(body.get("range_key"), types),
@@ -219,9 +219,32 @@ def _lifecycle(body: Mapping[str, Any]) -> dict[str, Any]:
     return blocks[0] if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict) else {}
 
 
+@dataclass(frozen=True)
+class Expression:
+    """An HCL expression (a reference, a call): only Terraform can evaluate it."""
+
+    text: str
+
+
+def _literals(value: Any) -> Any:
+    """A python-hcl2 value with its literals decoded and its expressions kept apart: python-hcl2 8.x writes a
+    literal string with its quotes (`"${"` is the text `${`) and an expression without (`${var.x}`)."""
+    if isinstance(value, str):
+        return decode(value) if value.startswith('"') else Expression(value)
+    if isinstance(value, list):
+        return [_literals(v) for v in value]
+    if isinstance(value, dict):
+        return {decode(k): _literals(v) for k, v in value.items() if k not in PYTHON_HCL2_META_KEYS}
+    return value
+
+
 def _literal(value: Any) -> Any:
-    """A literal value, or None for an expression (`${...}`), which only Terraform can evaluate."""
-    return None if isinstance(value, str) and value.startswith("${") else value
+    """A literal value, or None for an expression."""
+    return None if isinstance(value, Expression) else value
+
+
+def _text(value: Any) -> Any:
+    return value.text if isinstance(value, Expression) else value
 
 
 def _key(name: Any, types: Mapping[str, Any]) -> Key | None:
@@ -230,27 +253,37 @@ def _key(name: Any, types: Mapping[str, Any]) -> Key | None:
 
 
 def _indexes(body: Mapping[str, Any], block: str, *, local: bool) -> tuple[IndexShape, ...] | None:
+    """The literal indexes; None (unknown) where an older render wrote them as a `dynamic` block or expressions."""
     found = body.get(block) or []
-    if any(not isinstance(i, dict) for i in found):  # a dynamic block: an older render we cannot read literally
+    shape = ("name", "hash_key", "range_key", "projection_type", "non_key_attributes")
+    if any(block in d for d in body.get("dynamic") or []) or not _all_literal([[i.get(k) for k in shape] for i in found]):
         return None
     return _sorted(_shape(i.get("name"), None if local else i.get("hash_key"), i.get("range_key"),
                           i.get("projection_type"), i.get("non_key_attributes") or ()) for i in found)
 
 
+def _all_literal(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_all_literal(v) for v in value)
+    if isinstance(value, dict):
+        return all(_all_literal(v) for v in value.values())
+    return not isinstance(value, Expression)
+
+
 def _backend(env_files: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for parsed in env_files:
-        for terraform in decode(parsed.get("terraform", [])):
+        for terraform in _literals(parsed.get("terraform", [])):
             for backend in terraform.get("backend", []):
-                return dict(backend)
+                return {kind: {k: _text(v) for k, v in body.items()} for kind, body in backend.items()}
     return {}
 
 
 def _provider_region(env_files: Iterable[dict[str, Any]], tfvars: Mapping[str, Any]) -> str | None:
     for parsed in env_files:
-        for provider in decode(parsed.get("provider", [])):
+        for provider in _literals(parsed.get("provider", [])):
             if "aws" in provider and not provider["aws"].get("alias"):
                 region = provider["aws"].get("region")
-                return tfvars.get("region") if region == "${var.region}" else _literal(region)
+                return tfvars.get("region") if region == Expression("${var.region}") else _literal(region)
     return None
 
 
