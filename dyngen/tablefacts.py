@@ -256,7 +256,8 @@ def _indexes(body: Mapping[str, Any], block: str, *, local: bool) -> tuple[Index
     """The literal indexes; None (unknown) where an older render wrote them as a `dynamic` block or expressions."""
     found = body.get(block) or []
     shape = ("name", "hash_key", "range_key", "projection_type", "non_key_attributes")
-    if any(block in d for d in body.get("dynamic") or []) or not _all_literal([[i.get(k) for k in shape] for i in found]):
+    dynamic = any(block in d for d in body.get("dynamic") or [])
+    if dynamic or not _all_literal([[i.get(k) for k in shape] for i in found]):
         return None
     return _sorted(_shape(i.get("name"), None if local else i.get("hash_key"), i.get("range_key"),
                           i.get("projection_type"), i.get("non_key_attributes") or ()) for i in found)

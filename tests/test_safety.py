@@ -289,7 +289,8 @@ def test_an_older_render_is_read_for_what_it_says_literally(tmp_path: Path) -> N
     older = older.replace('hash_key                    = "id"', "hash_key                    = var.hash_key")
     start = older.index("  local_secondary_index {")
     end = older.index("  }\n", start) + 4
-    older = older[:start] + '  dynamic "local_secondary_index" {\n    for_each = []\n    content {}\n  }\n' + older[end:]
+    dynamic = '  dynamic "local_secondary_index" {\n    for_each = []\n    content {}\n  }\n'
+    older = older[:start] + dynamic + older[end:]
     facts = read_root({**files, "orders/main.tf": older}, "orders/envs/prod")
     assert facts.table_name == "prod-orders" and facts.hash_key is None and facts.local_indexes is None
     assert facts.range_key == ("sk", "S") and facts.state == ("s3", "state", "dynamodb/orders/prod/terraform.tfstate")
