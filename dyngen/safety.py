@@ -334,8 +334,40 @@ def _to_on_demand(before: TableFacts, after: TableFacts) -> Finding | None:
                  "apply it once; do not switch back and forth")
 
 
+def _table_class(before: TableFacts, after: TableFacts) -> Finding | None:
+    if None in (before.table_class, after.table_class) or before.table_class == after.table_class:
+        return None
+    return _warn(after, "table_class", before,
+                 f"the table class changes from {before.table_class} to {after.table_class}: DynamoDB allows two "
+                 f"such changes in 30 days",
+                 "apply it once; do not switch back and forth")
+
+
+def _stream(before: TableFacts, after: TableFacts) -> Finding | None:
+    if before.stream is None or before.stream == after.stream:
+        return None
+    if after.stream is None:
+        what = "the stream is turned off"
+    else:
+        what = (f"the stream's view type changes from {before.stream} to {after.stream}, which DynamoDB does by "
+                f"ending the stream and starting one with a new ARN")
+    return _warn(after, "stream", before,
+                 f"{what}: consumers of the current stream (Lambda triggers, pipes) stop receiving changes",
+                 "point every consumer at the table's stream_arn output after the apply")
+
+
+def _replicas_removed(before: TableFacts, after: TableFacts) -> Finding | None:
+    removed = sorted(set(before.replica_regions) - set(after.replica_regions))
+    if not removed:
+        return None
+    return _warn(after, "replicas", before,
+                 f"the replica in {', '.join(removed)} is removed: DynamoDB deletes that region's copy of the table, "
+                 f"and its readers there lose it",
+                 "move the readers in that region to another replica first")
+
+
 WARNINGS = (_autoscaling_switch, _ignored_capacity, _ignored_indexes, _ignored_import, _protection_off,
-            _prevent_destroy_off, _to_on_demand)
+            _prevent_destroy_off, _to_on_demand, _table_class, _stream, _replicas_removed)
 
 
 # --- building findings ----------------------------------------------------------------------------------------------

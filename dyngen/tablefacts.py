@@ -47,6 +47,9 @@ class TableFacts:
     deletion_protection: bool | None
     prevent_destroy: bool | None
     import_from_s3: str | None  # canonical JSON, for comparison
+    table_class: str | None
+    stream: str | None  # the stream's view type; None while the stream is off
+    replica_regions: tuple[str, ...]
     file: str = ""  # the spec file as the user named it, for findings (new side only)
     positions: tuple[tuple[str, int, int], ...] = ()  # (fact, line, column) in that file
 
@@ -112,6 +115,7 @@ ENVIRONMENT_FACTS = {
     "region": ("region",), "state": ("backend",), "capacity": ("read_capacity", "write_capacity", "index_capacity"),
     "autoscaling": ("autoscaling", "billing_mode"), "billing_mode": ("billing_mode",),
     "deletion_protection": ("deletion_protection", "profile"), "import_from_s3": ("import_from_s3",),
+    "table_class": ("table_class",), "stream": ("stream",), "replicas": ("replicas",),
 }
 SPEC_FACTS = {
     "table_name": ("table_name", "name", "project"), "hash_key": ("hash_key",), "range_key": ("range_key", "hash_key"),
@@ -322,6 +326,10 @@ def _facts(root: str, spec: str, env: str, source: str, state: tuple[str, ...], 
         deletion_protection=tfvars.get("deletion_protection_enabled"),
         prevent_destroy=module.prevent_destroy,
         import_from_s3=json.dumps(import_source, sort_keys=True) if import_source is not None else None,
+        table_class=tfvars.get("table_class"),
+        stream=tfvars.get("stream_view_type") if tfvars.get("stream_enabled") is True else None,
+        replica_regions=tuple(sorted(str(r.get("region_name")) for r in tfvars.get("replicas") or []
+                                     if isinstance(r, dict))),
     )
 
 

@@ -294,3 +294,31 @@ def test_an_older_render_is_read_for_what_it_says_literally(tmp_path: Path) -> N
     facts = read_root({**files, "orders/main.tf": older}, "orders/envs/prod")
     assert facts.table_name == "prod-orders" and facts.hash_key is None and facts.local_indexes is None
     assert facts.range_key == ("sk", "S") and facts.state == ("s3", "state", "dynamodb/orders/prod/terraform.tfstate")
+
+
+@pytest.mark.parametrize("before, change, expected", [
+    (None, lambda d: d["settings"].update(table_class="STANDARD_INFREQUENT_ACCESS"),
+     "the table class changes from STANDARD to STANDARD_INFREQUENT_ACCESS: DynamoDB allows two such changes in 30 days"),
+    (lambda d: d["settings"].update(stream={"enabled": True, "view_type": "KEYS_ONLY"}),
+     lambda d: d["settings"].update(stream={"enabled": True, "view_type": "NEW_AND_OLD_IMAGES"}),
+     "the stream's view type changes from KEYS_ONLY to NEW_AND_OLD_IMAGES, which DynamoDB does by ending the stream"),
+    (lambda d: d["settings"].update(stream={"enabled": True, "view_type": "KEYS_ONLY"}),
+     lambda d: d["settings"].update(stream={"enabled": False}),
+     "the stream is turned off: consumers of the current stream"),
+    (lambda d: d["settings"].update(stream={"enabled": True, "view_type": "NEW_AND_OLD_IMAGES"},
+                                    replicas=[{"region_name": "us-east-1"}, {"region_name": "eu-central-1"}]),
+     lambda d: d["settings"].update(replicas=[{"region_name": "eu-central-1"}]),
+     "the replica in us-east-1 is removed: DynamoDB deletes that region's copy of the table"),
+], ids=["table-class", "stream-view-type", "stream-off", "replica-removed"])
+def test_changes_dynamodb_limits_or_that_break_readers_warn(tmp_path: Path, before: Any, change: Any,
+                                                            expected: str) -> None:
+    old = spec(before)
+    found = findings(tmp_path, old, spec(change, old))
+    assert refusals(found) == [] and len(warnings(found)) == 1 and warnings(found)[0].startswith(expected), found
+
+
+def test_adding_a_replica_or_a_stream_is_silent(tmp_path: Path) -> None:
+    streamed = spec(lambda d: d["settings"].update(stream={"enabled": True, "view_type": "NEW_AND_OLD_IMAGES"}))
+    assert findings(tmp_path / "a", BASE, streamed) == []
+    replicated = spec(lambda d: d["settings"].update(replicas=[{"region_name": "us-east-1"}]), streamed)
+    assert findings(tmp_path / "b", streamed, replicated) == []
