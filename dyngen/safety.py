@@ -338,8 +338,8 @@ def _table_class(before: TableFacts, after: TableFacts) -> Finding | None:
     if None in (before.table_class, after.table_class) or before.table_class == after.table_class:
         return None
     return _warn(after, "table_class", before,
-                 f"the table class changes from {before.table_class} to {after.table_class}: DynamoDB allows two "
-                 f"such changes in 30 days",
+                 f"the table class changes from {before.table_class} to {after.table_class}: DynamoDB limits how "
+                 f"often a table's class may change",
                  "apply it once; do not switch back and forth")
 
 

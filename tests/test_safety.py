@@ -298,7 +298,7 @@ def test_an_older_render_is_read_for_what_it_says_literally(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("before, change, expected", [
     (None, lambda d: d["settings"].update(table_class="STANDARD_INFREQUENT_ACCESS"),
-     "the table class changes from STANDARD to STANDARD_INFREQUENT_ACCESS: DynamoDB allows two such changes in 30 days"),
+     "the table class changes from STANDARD to STANDARD_INFREQUENT_ACCESS: DynamoDB limits how often"),
     (lambda d: d["settings"].update(stream={"enabled": True, "view_type": "KEYS_ONLY"}),
      lambda d: d["settings"].update(stream={"enabled": True, "view_type": "NEW_AND_OLD_IMAGES"}),
      "the stream's view type changes from KEYS_ONLY to NEW_AND_OLD_IMAGES, which DynamoDB does by ending the stream"),
