@@ -14,7 +14,7 @@ from dyngen.errors import InvalidSpecs, Problem, UnsafeChange, UsageError
 from dyngen.plan import RenderPlan, plan_tree
 from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
-from dyngen.safety import Finding, assess
+from dyngen.safety import Finding, assess, shared_states
 from dyngen.tablefacts import TableFacts, spec_facts
 from dyngen.validate import FileResult, validate_file
 from dyngen.writer import apply_plan
@@ -63,7 +63,16 @@ def find_specs(paths: Sequence[str | Path]) -> list[SpecFile]:
 def validate_paths(paths: Sequence[str | Path]) -> ValidationReport:
     report = ValidationReport([validate_file(s.path, s.display) for s in find_specs(paths)])
     _check_unique_names(report)
+    _check_shared_states(report)
     return report
+
+
+def _check_shared_states(report: ValidationReport) -> None:
+    """Two environment roots with one Terraform state would destroy each other's tables."""
+    results = {r.file: r for r in report.results}
+    tables = [t for r in report.results if r.spec is not None for t in spec_facts(r.spec, r.document)]
+    for problem in shared_states(tables):
+        results[problem.file].problems.append(problem)
 
 
 def _check_unique_names(report: ValidationReport) -> None:
@@ -98,6 +107,7 @@ def render_paths(
     work = [(s.path, s.display, header_source(s.path, out_path)) for s in spec_files]
     outcomes = _map(work, jobs)
     problems = [p for o in outcomes for p in o.problems] + _duplicate_names(outcomes)
+    problems += shared_states([t for o in outcomes for t in o.tables]) if not problems else []
     if problems:
         raise InvalidSpecs(problems)
     planned = {path: text for o in outcomes for path, text in o.files.items()}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Iterable, Sequence
 
+from dyngen.errors import Problem
 from dyngen.plan import Action, RenderPlan
 from dyngen.tablefacts import IndexShape, Key, TableFacts, UnreadableRoot, read_root
 
@@ -71,6 +72,25 @@ def assess(plan: RenderPlan, new: Sequence[TableFacts]) -> list[Finding]:
         except UnreadableRoot as error:
             findings.append(_unreadable(error, out))
     return findings + compare_trees(old, new, on_disk - set(affected), out)
+
+
+def shared_states(new: Sequence[TableFacts]) -> list[Problem]:
+    """Roots that would share one Terraform state: each apply would destroy what the other manages. An error of the
+    specs, whatever is on disk."""
+    first: dict[tuple[str, ...], TableFacts] = {}
+    problems = []
+    for facts in new:
+        other = first.setdefault(facts.state, facts)
+        if other is facts:
+            continue
+        line, column = facts.position("state") or (0, 0)
+        problems.append(Problem(
+            facts.file, line, column,
+            f"environment {facts.env} of spec `{facts.spec}` keeps its Terraform state at {facts.where_state('')}, "
+            f"like environment {other.env} of spec `{other.spec}` ({other.file}): each apply would destroy the "
+            f"other's table; put {{name}} and {{env}} in backend.s3.key",
+        ))
+    return problems
 
 
 def environment_root_of(path: str) -> str | None:

@@ -131,3 +131,21 @@ def test_a_switch_to_autoscaling_renders_with_a_warning(repo: Path) -> None:
 def test_an_unchanged_tree_says_nothing_more(repo: Path) -> None:
     result = render()
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_roots_sharing_one_state_are_invalid(repo: Path, command: str) -> None:
+    """A backend key without {env} (or {name}) puts several roots in one state: each apply would destroy the
+    other's table. Across specs too."""
+    shared = "settings:\n  region: eu-west-1\n  backend: {s3: {bucket: team-state, key: tables.tfstate}}"
+    edit(repo, "settings:\n  region: eu-west-1", shared)
+    edit(repo, "settings:\n  region: eu-west-1", shared, spec="users")
+    before = tree(repo / "generated")
+    result = CliRunner().invoke(cli.main, [command], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert tree(repo / "generated") == before
+    lines = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert lines[0] == ("specs/orders.yaml:8:3: error: environment prod of spec `orders` keeps its Terraform state at "
+                        "s3://team-state/tables.tfstate, like environment dev of spec `orders` (specs/orders.yaml): "
+                        "each apply would destroy the other's table; put {name} and {env} in backend.s3.key")
+    assert len(lines) == 3 and lines[2].startswith("specs/users.yaml:8:3: error: environment prod of spec `users`")
