@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from dyngen import core, scaffold, schema
-from dyngen.errors import DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UsageError, is_environment_error
+from dyngen.errors import (
+    DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UnsafeChange, UsageError, is_environment_error,
+)
 from dyngen.plan import Action, RenderPlan
+from dyngen.safety import Finding
 
 if TYPE_CHECKING:
     from dyngen.importer import ImportOutcome
@@ -60,6 +63,21 @@ def print_problems(problems: list[Problem], output_format: str) -> None:
         click.echo(f"{len(problems)} problem(s) in {files} file(s)", err=True)
 
 
+def format_finding(finding: Finding, *, allowed: bool = False) -> str:
+    """One line per finding: a refusal is an error, or a warning once --allow-destructive lets it through."""
+    if finding.refused and not allowed:
+        label = style("error", fg="red", bold=True)
+    else:
+        label = style("warning", fg="yellow", bold=True)
+    suffix = " (written anyway: --allow-destructive)" if finding.refused and allowed else ""
+    return f"{one_line(finding.location)}: {label}: {one_line(finding.message())}{suffix}"
+
+
+def print_findings(findings: tuple[Finding, ...] | list[Finding], *, allowed: bool = False) -> None:
+    for finding in findings:
+        click.echo(format_finding(finding, allowed=allowed), err=True)
+
+
 def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
     """The one place that maps outcomes to exit codes; anything unexpected is reported as a bug."""
 
@@ -71,6 +89,11 @@ def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
         except InvalidSpecs as error:
             print_problems(error.problems, kwargs.get("output_format", "text"))
             code = EXIT_INVALID
+        except UnsafeChange as error:
+            print_findings(error.findings)
+            click.echo(f"{style('render refused', fg='red', bold=True)}: {error} (follow the advice above; "
+                       f"`--allow-destructive` writes anyway)", err=True)
+            code = error.exit_code
         except DyngenError as error:
             if kwargs.get("output_format") == "json":  # a tool reading stdout still gets one JSON object
                 print_problems([Problem(getattr(error, "path", ""), 0, 0, str(error))], "json")
@@ -156,14 +179,19 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(), help="Output folder.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the output folder is stale.")
 @click.option("--force", is_flag=True, help="Overwrite files that dyngen did not generate.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--allow-destructive", is_flag=True,
+              help="Write even a change that would replace, duplicate or orphan a live table (listed as warnings).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when a file was written or deleted (pre-commit hooks).")
 @handle_errors
-def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool, fail_on_change: bool) -> int:
+def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_destructive: bool, quiet: bool,
+           fail_on_change: bool) -> int:
     """Render Terraform for spec files (or folders of them; default: specs/) into OUT."""
-    outcome = core.render_paths(paths or (DEFAULT_SPECS,), out, check=check, force=force)
+    outcome = core.render_paths(paths or (DEFAULT_SPECS,), out, check=check, force=force,
+                                allow_destructive=allow_destructive)
     if check:
-        return report_check(outcome.plan, paths, out)
+        return report_check(outcome, paths, out)
+    print_findings(outcome.findings, allowed=True)
     if not quiet:
         print_plan(outcome.plan)
     return EXIT_INVALID if fail_on_change and outcome.plan.pending() else EXIT_OK
@@ -180,7 +208,8 @@ def display(plan: RenderPlan, path: str) -> str:
     return (plan.out / path).as_posix()
 
 
-def report_check(plan: RenderPlan, paths: tuple[str, ...], out: str) -> int:
+def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str) -> int:
+    plan = outcome.plan
     stale = plan.pending() + plan.foreign()
     if not stale:
         click.echo(f"{out} is up to date", err=True)
@@ -191,6 +220,7 @@ def report_check(plan: RenderPlan, paths: tuple[str, ...], out: str) -> int:
     click.echo("", err=True)
     for change in stale:
         click.echo(f"{change.action.value} {display(plan, change.path)}", err=True)
+    print_findings(outcome.findings)
     command = ["dyngen", "render", *paths] + ([] if out == DEFAULT_OUT else ["--out", out])
     if plan.foreign():
         click.echo(
@@ -199,6 +229,10 @@ def report_check(plan: RenderPlan, paths: tuple[str, ...], out: str) -> int:
         )
     else:
         click.echo(f"{len(stale)} file(s) out of date; run `{shlex.join(command)}` to regenerate them", err=True)
+    refused = sum(1 for f in outcome.findings if f.refused)
+    if refused:
+        click.echo(f"render would refuse {refused} change(s) that replace or orphan a live table: follow the advice "
+                   f"above, or add --allow-destructive", err=True)
     return EXIT_INVALID
 
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
-from dyngen.errors import InvalidSpecs, Problem, UsageError
+from dyngen.errors import InvalidSpecs, Problem, UnsafeChange, UsageError
 from dyngen.plan import RenderPlan, plan_tree
 from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
 from dyngen.tables import TableClaim, collisions
+from dyngen.safety import Finding, assess, shared_states
+from dyngen.tablefacts import TableFacts, spec_facts
 from dyngen.validate import FileResult, validate_file
 from dyngen.writer import apply_plan
 
@@ -41,6 +43,7 @@ class ValidationReport:
 class RenderOutcome:
     plan: RenderPlan
     written: bool
+    findings: tuple[Finding, ...] = ()  # what the change does to live tables (refusals only with allow_destructive)
 
 
 def find_specs(paths: Sequence[str | Path]) -> list[SpecFile]:
@@ -65,14 +68,23 @@ def validate_paths(paths: Sequence[str | Path]) -> ValidationReport:
     report = ValidationReport([validate_file(s.path, s.display) for s in find_specs(paths)])
     _check_unique_names(report)
     _check_table_names(report)
+    _check_shared_states(report)
     return report
 
 
 def _check_table_names(report: ValidationReport) -> None:
     """Two environments whose tables would be one DynamoDB table (dyngen.tables)."""
     by_file = {r.file: r for r in report.results}
-    for problem in collisions(c for r in report.results if r.spec is not None for c in r.tables):
+    for problem in collisions(c for r in report.results if r.spec is not None for c in r.claims):
         by_file[problem.file].problems.append(problem)
+
+
+def _check_shared_states(report: ValidationReport) -> None:
+    """Two environment roots with one Terraform state would destroy each other's tables."""
+    results = {r.file: r for r in report.results}
+    tables = [t for r in report.results if r.spec is not None for t in spec_facts(r.spec, r.document)]
+    for problem in shared_states(tables):
+        results[problem.file].problems.append(problem)
 
 
 def _check_unique_names(report: ValidationReport) -> None:
@@ -92,28 +104,35 @@ def _check_unique_names(report: ValidationReport) -> None:
 
 
 def render_paths(
-    paths: Sequence[str | Path], out: str | Path, *, check: bool = False, force: bool = False, jobs: int | None = None
+    paths: Sequence[str | Path], out: str | Path, *, check: bool = False, force: bool = False,
+    allow_destructive: bool = False, jobs: int | None = None,
 ) -> RenderOutcome:
-    """Validate, render, round-trip check and plan every spec; then write the plan unless `check`.
+    """Validate, render, round-trip check and plan every spec; assess what the plan does to live tables; then write
+    the plan unless `check`.
 
-    Raises InvalidSpecs (nothing is written) when any spec is invalid, and UnsafeWrite when the plan would touch a
-    file dyngen did not generate. Specs are processed in parallel (`jobs` processes, default: one per core).
+    Raises InvalidSpecs (nothing is written) when any spec is invalid, UnsafeChange when the plan would replace,
+    duplicate or orphan a live table (unless `allow_destructive`), and UnsafeWrite when it would touch a file dyngen
+    did not generate. Specs are processed in parallel (`jobs` processes, default: one per core).
     """
     spec_files = find_specs(paths)
     out_path = Path(out)
     work = [(s.path, s.display, header_source(s.path, out_path)) for s in spec_files]
     outcomes = _map(work, jobs)
     problems = [p for o in outcomes for p in o.problems] + _duplicate_names(outcomes)
-    problems += collisions(c for o in outcomes if not _named_twice(o, problems) for c in o.tables)
+    problems += collisions(c for o in outcomes if not _named_twice(o, problems) for c in o.claims)
+    problems += shared_states([t for o in outcomes for t in o.tables]) if not problems else []
     if problems:
         raise InvalidSpecs(problems)
     planned = {path: text for o in outcomes for path, text in o.files.items()}
     folders = [header_source(Path(p), out_path) for p in paths if Path(p).is_dir()]
     sources = [source for _, _, source in work]
     plan = plan_tree(out_path, planned, owned_sources=sources, owned_folders=folders, force=force)
+    findings = tuple(assess(plan, [t for o in outcomes for t in o.tables]))
     if not check:
+        if not allow_destructive and any(f.refused for f in findings):
+            raise UnsafeChange(findings)
         apply_plan(plan)
-    return RenderOutcome(plan, written=not check)
+    return RenderOutcome(plan, written=not check, findings=findings)
 
 
 @dataclass(frozen=True)
@@ -125,7 +144,8 @@ class SpecOutcome:
     name_position: tuple[int, int]
     problems: tuple[Problem, ...]
     files: dict[str, str]
-    tables: tuple[TableClaim, ...] = ()
+    claims: tuple[TableClaim, ...] = ()  # each environment's table name, for collisions across files
+    tables: tuple[TableFacts, ...] = ()
 
 
 def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
@@ -136,7 +156,8 @@ def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
     spec = replace(result.spec, source=source)
     files = render_spec(spec)
     check_tree(spec, files)
-    return SpecOutcome(display, spec.name, result.name_position, (), files, result.tables)
+    return SpecOutcome(display, spec.name, result.name_position, (), files, result.claims,
+                       spec_facts(spec, result.document))
 
 
 def _process(work: tuple[Path, str, str]) -> SpecOutcome:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from dyngen.safety import Finding
 
 FieldPath = tuple[str | int, ...]
 
@@ -108,6 +111,18 @@ def os_error_reason(error: OSError) -> str:
 
 def is_environment_error(error: OSError) -> bool:
     return error.errno in OS_ERROR_REASONS
+
+
+class UnsafeChange(DyngenError):
+    """The planned change would replace a live table, create a second one or lose track of one."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        refused = [f for f in findings if f.refused]
+        super().__init__(f"{len(refused)} change(s) would replace or orphan a live table; nothing was written")
+        self.findings = tuple(findings)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (UnsafeChange, (self.findings,))
 
 
 class RoundTripError(Exception):

@@ -25,7 +25,8 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)
     spec: model.Spec | None = None
     name_position: tuple[int, int] = (0, 0)  # where the spec's `name` is written, for problems across files
-    tables: tuple[TableClaim, ...] = ()  # the table of each environment, for collisions across files
+    claims: tuple[TableClaim, ...] = ()  # the table of each environment, for collisions across files
+    document: Document | None = None  # the loaded file, for positions in later findings
 
 
 def validate_file(path: Path, display: str) -> FileResult:
@@ -37,7 +38,7 @@ def validate_file(path: Path, display: str) -> FileResult:
     spec = None if problems else model.build_spec(document.data, display)
     field = table_name_field(document.data)
     tables = claims(display, spec, document.locate(field), field) if spec else ()
-    return FileResult(display, problems, spec, document.locate(("name",)), tables)
+    return FileResult(display, problems, spec, document.locate(("name",)), tables, document)
 
 
 def validate_document(document: Document) -> list[Problem]:

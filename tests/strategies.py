@@ -516,9 +516,9 @@ def tags() -> st.SearchStrategy[dict[str, str]]:
 def backends(draw: Callable[..., Any], project: str | None = None) -> dict[str, Any]:
     s3: dict[str, Any] = {"bucket": draw(buckets())}
     if draw(st.booleans()):
+        # Every environment needs its own state: a key shared by several environments names {env}.
         keys = [
             st.just("dynamodb/{name}/{env}/terraform.tfstate"),
-            hostile_text(1, 80),
             st.builds(lambda a, b: a + "{env}" + b, hostile_text(), hostile_text()),
         ] + ([st.just("{project}/{env}/{name}.tfstate")] if project else [])
         # {project} in a state key needs a project
@@ -613,7 +613,7 @@ def spec_documents(draw: Callable[..., Any]) -> dict[str, Any]:
             if draw(st.integers(0, 3)) == 0:
                 per_env[env]["backend"] = None  # this environment keeps local state
             elif draw(st.integers(0, 3)) == 0:
-                per_env[env]["backend"] = {"s3": {"key": draw(hostile_text(1, 40))}}
+                per_env[env]["backend"] = {"s3": {"key": f"{draw(hostile_text(1, 40))}/{env}.tfstate"}}
     for flag in ("dashboard", "iam_policies"):
         if flag not in settings and all(flag not in s for s in per_env.values()) and draw(st.integers(0, 3)) == 0:
             settings[flag] = True

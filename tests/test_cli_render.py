@@ -107,7 +107,7 @@ def test_render_prints_update_lines_for_exactly_the_files_that_changed(repo: Pat
     assert render("specs", "--out", "gen").exit_code == 0
     before = files_under(repo / "gen")
     write_spec(repo, "specs/orders.yaml", spec_text(project="market"))
-    result = render("specs", "--out", "gen")
+    result = render("specs", "--out", "gen", "--allow-destructive")  # new table names: refused without it
     assert result.exit_code == 0
     after = files_under(repo / "gen")
     changed = sorted(p for p in after if after[p] != before[p])
@@ -122,9 +122,10 @@ def test_quiet_prints_nothing(repo: Path) -> None:
     assert result.stdout == "" and result.stderr == ""
     assert set(files_under(repo / "gen")) == expected_tree("orders", ("dev", "prod"))
     write_spec(repo, "specs/orders.yaml", spec_text(envs=("dev",)))
-    result = render("specs", "--out", "gen", "-q")
+    result = render("specs", "--out", "gen", "-q", "--allow-destructive")
     assert result.exit_code == 0
-    assert result.stdout == "" and result.stderr == ""
+    assert result.stdout == ""  # only the warning that a live table's root was pruned
+    assert [line.split(": ", 2)[1] for line in result.stderr.splitlines()] == ["warning"]
     assert set(files_under(repo / "gen")) == expected_tree("orders", ("dev",))
 
 
@@ -243,7 +244,7 @@ def test_foreign_files_elsewhere_in_out_are_never_deleted(repo: Path) -> None:
     for path, text in keep.items():
         write_spec(repo, path, text)
     write_spec(repo, "specs/orders.yaml", spec_text(envs=("dev",)))
-    result = render("specs", "--out", "gen")
+    result = render("specs", "--out", "gen", "--allow-destructive")
     assert result.exit_code == 0
     for path, text in keep.items():
         assert (repo / path).read_text() == text
@@ -251,7 +252,7 @@ def test_foreign_files_elsewhere_in_out_are_never_deleted(repo: Path) -> None:
         f"gen/orders/envs/prod/{f}" for f in sorted(ENV_FILES)]
     (repo / "specs/orders.yaml").unlink()
     write_spec(repo, "specs/other.yaml", spec_text(name="other"))
-    assert render("specs", "--out", "gen", "-q").exit_code == 0
+    assert render("specs", "--out", "gen", "-q", "--allow-destructive").exit_code == 0
     for path, text in keep.items():
         assert (repo / path).read_text() == text
     assert set(files_under(repo / "gen/orders")) == {"extra.tf", "envs/prod/override.tf"}
@@ -264,7 +265,7 @@ def test_removing_an_environment_deletes_its_files_and_folder(repo: Path) -> Non
     write_spec(repo, "specs/orders.yaml", spec_text(envs=("dev", "staging", "prod")))
     assert render("specs", "--out", "gen", "-q").exit_code == 0
     write_spec(repo, "specs/orders.yaml", spec_text(envs=("dev", "prod")))
-    result = render("specs", "--out", "gen")
+    result = render("specs", "--out", "gen", "--allow-destructive")
     assert result.exit_code == 0
     assert sorted(p for a, p in changes(result.stdout) if a == "delete") == [
         f"gen/orders/envs/staging/{f}" for f in sorted(ENV_FILES)]
@@ -278,7 +279,7 @@ def test_removing_a_spec_from_a_rendered_folder_deletes_its_tree(repo: Path) -> 
     assert render("specs", "--out", "gen", "-q").exit_code == 0
     assert (repo / "gen/users/envs/prod/main.tf").is_file()
     (repo / "specs/team/users.yaml").unlink()
-    result = render("specs", "--out", "gen")
+    result = render("specs", "--out", "gen", "--allow-destructive")
     assert result.exit_code == 0
     assert len([p for a, p in changes(result.stdout) if a == "delete"]) == 15
     assert not (repo / "gen/users").exists()
@@ -291,7 +292,7 @@ def test_rendering_the_repository_root_as_folder_prunes_removed_specs(repo: Path
     assert render(".", "--out", "gen", "-q").exit_code == 0
     assert (repo / "gen/users").is_dir() and (repo / "gen/orders").is_dir()
     (repo / "users.yaml").unlink()
-    assert render(".", "--out", "gen", "-q").exit_code == 0
+    assert render(".", "--out", "gen", "-q", "--allow-destructive").exit_code == 0
     assert not (repo / "gen/users").exists()
     assert (repo / "gen/orders").is_dir()
 
@@ -302,7 +303,7 @@ def test_rendering_one_spec_file_leaves_other_specs_trees_alone(repo: Path) -> N
     users = files_under(repo / "gen/users")
     write_spec(repo, "specs/orders.yaml", spec_text(envs=("dev",)))
     (repo / "specs/users.yaml").unlink()  # even a removed spec's tree stays: only specs/orders.yaml was rendered
-    result = render("specs/orders.yaml", "--out", "gen")
+    result = render("specs/orders.yaml", "--out", "gen", "--allow-destructive")
     assert result.exit_code == 0
     assert all(p.startswith("gen/orders/") for _, p in changes(result.stdout))
     assert files_under(repo / "gen/users") == users
@@ -349,7 +350,7 @@ def test_generated_files_behind_a_symlink_are_never_deleted(repo: Path) -> None:
     (repo / "gen/users").symlink_to(repo / "elsewhere/gen/users", target_is_directory=True)
     (repo / "specs/users.yaml").unlink()
     outside = files_under(repo / "elsewhere")
-    result = render("specs", "--out", "gen")
+    result = render("specs", "--out", "gen", "--allow-destructive")  # gen/users.real is pruned
     assert result.exit_code == 0
     assert files_under(repo / "elsewhere") == outside
     assert all(not p.startswith("gen/users/") for _, p in changes(result.stdout))

@@ -171,7 +171,8 @@ def timed_render(cwd: Path, out: str) -> tuple[float, float]:
     """(seconds until the first write under `out`, seconds of the whole run) of one full render."""
     start_ns = time.time_ns()
     start = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "dyngen", "render", "specs", "--out", out, "-q"], cwd=cwd,
+    process = subprocess.Popen([sys.executable, "-m", "dyngen", "render", "specs", "--out", out, "-q",
+                                "--allow-destructive"], cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     first_write = None
     while process.poll() is None:
@@ -243,7 +244,8 @@ def test_a_render_killed_at_any_moment_leaves_each_file_old_or_new(tmp_path: Pat
         out = f"kill{number}"
         fresh(out)
         start_ns = time.time_ns()
-        process = subprocess.Popen([sys.executable, "-m", "dyngen", "render", "specs", "--out", out, "-q"],
+        process = subprocess.Popen([sys.executable, "-m", "dyngen", "render", "specs", "--out", out, "-q",
+                                "--allow-destructive"],
                                    cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while after_first_write and process.poll() is None and not written_since(tmp_path / out, start_ns):
             time.sleep(0.005)
@@ -261,7 +263,7 @@ def test_a_render_killed_at_any_moment_leaves_each_file_old_or_new(tmp_path: Pat
         if partial and checks < CHECKS_PER_SCENARIO:
             checks += 1
             assert_check_lists_exactly(tmp_path, out, new)
-            assert dyngen(tmp_path, "specs", "--out", out, "-q").returncode == 0
+            assert dyngen(tmp_path, "specs", "--out", out, "-q", "--allow-destructive").returncode == 0
             assert tree(tmp_path / out) == new
             assert not temporaries(tmp_path / out)
             assert everything(tmp_path / out) == everything(tmp_path / "measured")  # no empty folders left
