@@ -315,7 +315,8 @@ def _ignored_indexes(before: TableFacts, after: TableFacts) -> Finding | None:
     return _warn(after, "global_indexes", before,
                  f"the global secondary indexes change ({_index_changes(before.global_indexes, after.global_indexes)})"
                  f" where they autoscale: Terraform ignores the change (ignore_changes) and only its check block "
-                 f"reports it",
+                 f"reports it; an index on a new attribute makes the AWS provider refuse the plan (\"all attributes "
+                 f"must be indexed\")",
                  "raise read_capacity/write_capacity to the current load, switch autoscaling off and apply (the table "
                  "gets its indexes), then switch autoscaling on again (module README)")
 
