@@ -21,7 +21,7 @@ from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
 from dyngen.validate import validate_document
 
-INDEX = "ByCustomer"  # the map key of index_capacity in the specs below
+INDEX = "CustomerIndex"  # the global index of the specs below, named as in the schema's per-index examples
 
 ON_DEMAND: dict[str, Any] = {
     "version": 1, "name": "orders", "project": "shop", "hash_key": "order_id", "range_key": "created_at",
@@ -62,22 +62,61 @@ AUTOSCALED: dict[str, Any] = {
     },
 }
 
-# What a setting needs around it to matter (a KMS key for the key's settings, no replicas for another stream view).
+# What a setting needs around it to matter, by feature. A setting also gets its parents' context (each child of
+# resource_policy needs the policy enabled); its own is merged over theirs. Where DynamoDB only accepts the setting
+# together with others (exactly one restore source, three Regions for strong consistency), leaving it out is refused.
+CREATED_KEY = {"encryption": {"create_kms_key": True}}
+US_MRSC = {"region": "us-east-1", "ttl": None}  # multi-Region strong consistency: one Region set, no TTL
+RESTORE_LATEST = {"restore_from_point_in_time": {"restore_to_latest_time": True}}
+RESTORE_FROM_OLD = {"restore_from_point_in_time": {"source_table_name": "old-orders"}}
+POLICY = {"resource_policy": {"enabled": True}}
 CONTEXT: dict[FieldPath, dict[str, Any]] = {
     ("billing_mode",): {"replicas": [], "read_capacity": 5, "write_capacity": 5},
     ("stream", "view_type"): {"replicas": []},
+    ("contributor_insights_mode",): {"contributor_insights": True},
+    ("kinesis_streaming_destination", "approximate_creation_date_time_precision"): {
+        "kinesis_streaming_destination": {"stream_arn": "arn:aws:kinesis:eu-west-1:123456789012:stream/orders-changes"},
+    },
+    ("backup", "cold_storage_after_days"): {"backup": {"delete_after_days": 365}},
+    # keys, without replicas (which would each need a key of their own)
     ("encryption",): {"replicas": []},
-    ("encryption", "kms_key_arn"): {"replicas": []},
-    ("encryption", "create_kms_key"): {"replicas": []},
-    ("encryption", "kms_deletion_window_days"): {"replicas": [], "encryption": {"create_kms_key": True}},
-    ("encryption", "kms_key_rotation"): {"replicas": [], "encryption": {"create_kms_key": True}},
+    ("encryption", "kms_deletion_window_days"): CREATED_KEY,
+    ("encryption", "kms_key_rotation"): CREATED_KEY,
+    ("encryption", "kms_multi_region"): CREATED_KEY,  # null: multi-Region only when a replica needs the key
+    # global tables: a replica's own class needs aws_dynamodb_table_replica, i.e. a PROVISIONED autoscaled table;
+    # one replica cannot turn STRONG alone, nor can a witness join EVENTUAL replicas
     ("replicas", 0, "kms_key_arn"): {
         "encryption": {"kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
     },
-    ("backup", "cold_storage_after_days"): {"backup": {"delete_after_days": 365}},
+    ("replicas", 0, "table_class"): {
+        "replicas": [{"region_name": "us-east-1"}], "stream": {"enabled": True}, "autoscaling": {"indexes": True},
+    },
+    ("replicas", 0, "consistency_mode"): {
+        **US_MRSC,
+        "replicas": [{"region_name": "us-east-2"}, {"region_name": "us-west-2", "consistency_mode": "STRONG"}],
+    },
+    ("global_table_witness",): {**US_MRSC, "replicas": [{"region_name": "us-east-2", "consistency_mode": "STRONG"}]},
+    # resource policy: readers of other accounts cannot use the AWS managed key
+    ("resource_policy",): {"encryption": {"enabled": False}},
+    ("resource_policy", "readers"): POLICY,
+    ("resource_policy", "writers"): POLICY,
+    ("resource_policy", "deny_insecure_transport"): {"resource_policy": {"enabled": True, "readers": ["210987654321"]}},
+    # restore: not with an S3 import; exactly one source and exactly one point in time
+    ("restore_from_point_in_time",): {"import_from_s3": None},
+    ("restore_from_point_in_time", "source_table_name"): RESTORE_LATEST,
+    ("restore_from_point_in_time", "source_table_arn"): RESTORE_LATEST,
+    ("restore_from_point_in_time", "restore_date_time"): RESTORE_FROM_OLD,
+    ("restore_from_point_in_time", "restore_to_latest_time"): RESTORE_FROM_OLD,
+    # provisioned capacity (see PROVISIONED)
+    ("autoscaling", "index_overrides"): {"autoscaling": {"indexes": True}},
     ("alarms", "consumed_capacity_threshold_percent"): {
         "alarms": {"enabled": True, "sns_topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts"},
     },
+}
+# Settings that act only on a PROVISIONED table, with their children: they start from AUTOSCALED.
+PROVISIONED: set[FieldPath] = {
+    ("autoscaling",), ("index_capacity",), ("read_capacity",), ("write_capacity",),
+    ("alarms", "consumed_capacity_threshold_percent"), ("replicas", 0, "table_class"),
 }
 # Another value where the schema's examples only repeat the default.
 OTHER: dict[FieldPath, Any] = {
@@ -137,11 +176,13 @@ def default_value(prop: dict[str, Any]) -> Any:
 
 
 def base_for(path: FieldPath) -> dict[str, Any]:
-    provisioned = path[0] in ("autoscaling", "index_capacity", "read_capacity", "write_capacity") or path == (
-        "alarms", "consumed_capacity_threshold_percent")
-    document = copy.deepcopy(AUTOSCALED if provisioned else ON_DEMAND)
-    document["settings"] = model.deep_merge(document["settings"], CONTEXT.get(path, {}))
-    return document
+    """The spec a setting is tried in: its table's kind, with the context of the setting and its parents (copied, as
+    the tests then change the document)."""
+    parents = [path[:n] for n in range(1, len(path) + 1)]
+    document = AUTOSCALED if any(p in PROVISIONED for p in parents) else ON_DEMAND
+    for parent in parents:
+        document = {**document, "settings": model.deep_merge(document["settings"], CONTEXT.get(parent, {}))}
+    return copy.deepcopy(document)
 
 
 def with_setting(document: dict[str, Any], path: FieldPath, value: Any) -> dict[str, Any]:

@@ -84,15 +84,19 @@ def merged_index_bounds(s: Settings) -> dict[str, dict[str, dict[str, Any]]]:
         return {}
     found = {}
     for name, override in sorted((setting("autoscaling", "index_overrides")(s) or {}).items()):
-        if override:
-            found[name] = {d.direction: _merged(s, d.direction, override.get(d.direction)) for d in SCALERS}
+        own = {d.direction: _given((override or {}).get(d.direction)) for d in SCALERS}
+        if any(own.values()):  # an override of nulls only (`{read: null}`) is the shared bounds, like none
+            found[name] = {d.direction: _merged(s, d.direction, own[d.direction]) for d in SCALERS}
     return found
 
 
-def _merged(s: Settings, direction: str, own: Any) -> dict[str, Any]:
+def _given(bounds: Any) -> dict[str, Any]:
+    return {key: value for key, value in (bounds or {}).items() if value is not None}
+
+
+def _merged(s: Settings, direction: str, own: dict[str, Any]) -> dict[str, Any]:
     shared = setting("autoscaling", direction)(s) or {}
-    merged = {key: (own or {}).get(key) if (own or {}).get(key) is not None else shared.get(key) for key in BOUNDS_KEYS}
-    return {k: v for k, v in merged.items() if v is not None}
+    return _given({key: own.get(key, shared.get(key)) for key in BOUNDS_KEYS})
 
 
 def context(spec: Spec) -> dict[str, Any]:

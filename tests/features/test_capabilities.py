@@ -107,6 +107,27 @@ def test_spec_without_overrides_keeps_the_shared_index_bounds(render_yaml: Rende
     assert "autoscaling_index_bounds" not in files["events/main.tf"] + files["events/variables.tf"]
 
 
+SHARED_BOUNDS = ("billing_mode: PROVISIONED, autoscaling: {{enabled: true, "
+                 "read: {{min_capacity: 5, max_capacity: 50, target_utilization: 50}}, "
+                 "write: {{min_capacity: 5, max_capacity: 50, target_utilization: 40}}, index_overrides: {overrides}}}")
+
+
+def test_an_index_keeps_the_shared_target_it_leaves_out(render_yaml: Render) -> None:
+    """The index's bounds had a schema default target of 70, which replaced the shared 50 it should keep."""
+    files = render_yaml(small("{" + SHARED_BOUNDS.format(overrides="{by-user: {read: {min_capacity: 10}}}") + "}"))
+    assert tfvars(files, "prod", "events")["autoscaling_index_bounds"] == {"by-user": {
+        "read": {"min_capacity": 10, "max_capacity": 50, "target_utilization": 50},
+        "write": {"min_capacity": 5, "max_capacity": 50, "target_utilization": 40},
+    }}
+
+
+def test_an_override_of_nulls_renders_as_none(render_yaml: Render) -> None:
+    nulls = render_yaml(small("{" + SHARED_BOUNDS.format(
+        overrides="{by-user: {read: null, write: {target_utilization: null}}}") + "}"))
+    assert nulls == render_yaml(small("{" + SHARED_BOUNDS.format(overrides="{}") + "}"))
+    assert "autoscaling_index_bounds" not in nulls["events/variables.tf"]
+
+
 def test_planned_index_targets_have_their_own_bounds(planned: dict[str, Any]) -> None:
     targets = changes(planned["prod"], "aws_appautoscaling_target")
     read = {address.split('"')[1]: (v["min_capacity"], v["max_capacity"])
