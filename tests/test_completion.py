@@ -18,6 +18,8 @@ from dyngen.cli import main
 from dyngen.completion import complete_environments, complete_spec_paths
 
 HEAVY = ("jsonschema", "jinja2", "hcl2", "lark")
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+BASH_LINE = 'eval "$(_DYNGEN_COMPLETE=bash_source dyngen)"\n'
 DYNGEN = Path(sys.executable).with_name("dyngen")  # the console script this venv installed
 SPEC = """\
 version: 1
@@ -118,6 +120,7 @@ def run_dyngen(environment: dict[str, str], folder: Path) -> subprocess.Complete
 @pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F _dyngen_completion dyngen"),
                                            ("zsh", "#compdef dyngen"), ("fish", "complete --no-files --command dyngen")])
 def test_each_shell_gets_its_script(shell: str, marker: str, tmp_path: Path) -> None:
+    assert f"_DYNGEN_COMPLETE={shell}_source dyngen" in README, f"the README gives no line for {shell}"
     script = run_dyngen({"_DYNGEN_COMPLETE": f"{shell}_source"}, tmp_path).stdout
     assert marker in script and f"_DYNGEN_COMPLETE={shell}_complete" in script
 
@@ -131,8 +134,8 @@ def test_installed_dyngen_answers_bash_comp_words(repository: Path) -> None:
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_real_bash_completes_through_the_sourced_script(repository: Path) -> None:
     """The README's line for bash, evaluated by bash, then its completion function called as bash calls it."""
-    script = """
-        eval "$(_DYNGEN_COMPLETE=bash_source dyngen)"
+    assert BASH_LINE in README, "the README's line for bash is the one this test runs"
+    script = BASH_LINE + """
         ask() { COMPREPLY=(); COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _dyngen_completion dyngen; \
                 printf '%s|' "${COMPREPLY[@]}"; echo; }
         ask dyngen ren

@@ -151,6 +151,15 @@ def render_json(args: list[str], folder: Path) -> tuple[int, dict[str, Any]]:
     return result.exit_code, json.loads(result.stdout)  # the whole of stdout is one object
 
 
+def test_the_readme_documents_every_field() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Output for tools", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z]+)` \|", section, re.M))
+    assert documented == FIELDS
+    for action in ("create", "update", "unchanged", "delete", "foreign"):
+        assert f"`{action}`" in section
+
+
 def test_render_json_lists_every_path_with_its_action(tmp_path: Path) -> None:
     write_spec(tmp_path, "orders")
     code, report = render_json(["specs"], tmp_path)
