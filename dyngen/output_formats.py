@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 from dyngen.errors import Problem
 from dyngen.plan import Action, RenderPlan
@@ -46,6 +46,25 @@ def problem_annotation(problem: Problem, level: str = "error") -> Annotation:
     field = f" [at {problem.field_path}]" if problem.field_path else ""
     title = f"{TITLE}: {problem.field_path}" if problem.field_path else TITLE
     return Annotation(level, problem.message + field, problem.file, problem.line, problem.column, title)
+
+
+class LocatedFinding(Protocol):
+    """What a change-safety finding offers (dyngen.safety.Finding): a refusal is an error, anything else a warning."""
+
+    file: str
+    line: int | None
+    column: int | None
+
+    @property
+    def refused(self) -> bool: ...
+
+    def message(self) -> str: ...
+
+
+def finding_annotation(finding: LocatedFinding, *, allowed: bool = False) -> Annotation:
+    """A refused change is an error, unless --allow-destructive let it through; a warning stays a warning."""
+    level = "error" if finding.refused and not allowed else "warning"
+    return Annotation(level, finding.message(), finding.file, finding.line or 0, finding.column or 0)
 
 
 def stale_annotation(plan: RenderPlan, path: str, action: Action, fix: str) -> Annotation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dyngen.cli import main
-from dyngen.output_formats import Annotation, escape_data, escape_property
+from dyngen.output_formats import Annotation, escape_data, escape_property, finding_annotation
 
 VALID = """\
 version: 1
@@ -65,6 +66,28 @@ def test_escaping_is_undone_by_the_runner(text: str) -> None:
     [parsed] = annotations(line)
     assert parsed == {"level": "error", "message": text, "file": text or "f", "line": "3", "col": "4",
                       "title": f"t {text}"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The shape of dyngen.safety.Finding (change safety), which finding_annotation reads."""
+
+    file: str
+    line: int | None
+    column: int | None
+    refused: bool
+
+    def message(self) -> str:
+        return "table orders would be replaced: its hash key changed"
+
+
+def test_a_refused_change_is_an_error_and_an_allowed_or_mild_one_a_warning() -> None:
+    refused = Finding("specs/orders.yaml", 4, 11, refused=True)
+    assert str(finding_annotation(refused)) == \
+        "::error file=specs/orders.yaml,line=4,col=11,title=dyngen::table orders would be replaced: its hash key changed"
+    assert finding_annotation(refused, allowed=True).level == "warning"
+    assert str(finding_annotation(Finding("specs/gone.yaml", None, None, refused=False))).startswith(
+        "::warning file=specs/gone.yaml,title=dyngen::")
 
 
 def test_escape_rules_are_githubs() -> None:
