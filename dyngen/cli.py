@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from dyngen import completion, output_formats, schema
-from dyngen.errors import DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UsageError, is_environment_error
+from dyngen.errors import (
+    DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UsageError, is_environment_error,
+)
 from dyngen.output_formats import Annotation
 from dyngen.plan import Action, RenderPlan
 

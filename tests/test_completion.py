@@ -117,8 +117,10 @@ def run_dyngen(environment: dict[str, str], folder: Path) -> subprocess.Complete
                           text=True, timeout=60, check=True)
 
 
-@pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F _dyngen_completion dyngen"),
-                                           ("zsh", "#compdef dyngen"), ("fish", "complete --no-files --command dyngen")])
+@pytest.mark.parametrize("shell, marker", [
+    ("bash", "complete -o nosort -F _dyngen_completion dyngen"), ("zsh", "#compdef dyngen"),
+    ("fish", "complete --no-files --command dyngen"),
+])
 def test_each_shell_gets_its_script(shell: str, marker: str, tmp_path: Path) -> None:
     assert f"_DYNGEN_COMPLETE={shell}_source dyngen" in README, f"the README gives no line for {shell}"
     script = run_dyngen({"_DYNGEN_COMPLETE": f"{shell}_source"}, tmp_path).stdout
@@ -167,7 +169,8 @@ def heavy_imports(code: str, environment: dict[str, str], folder: Path) -> tuple
                                              ("dyngen render --format j", "plain,json"),
                                              ("dyngen ", "plain,import")])
 def test_completing_imports_no_validation_rendering_or_hcl(words: str, expected: str, repository: Path) -> None:
-    environment = {"_DYNGEN_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    environment = {"_DYNGEN_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                   "COMP_CWORD": str(len(words.split(" ")) - 1)}
     imported, stdout = heavy_imports("from dyngen.cli import main\nmain(prog_name='dyngen')", environment, repository)
     assert expected in stdout.splitlines()
     assert imported == set()
