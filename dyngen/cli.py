@@ -9,21 +9,30 @@ import shlex
 import sys
 import tempfile
 import traceback
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
-from dyngen import core, scaffold, schema
+from dyngen import completion, output_formats, schema
 from dyngen.errors import (
-    DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UnsafeChange, UsageError, is_environment_error,
+    DyngenError,
+    FileSystemError,
+    InvalidSpecs,
+    Problem,
+    RoundTripError,
+    UnsafeChange,
+    UsageError,
+    is_environment_error,
 )
+from dyngen.output_formats import Annotation
 from dyngen.plan import Action, RenderPlan
-from dyngen.safety import Finding
 
 if TYPE_CHECKING:
+    from dyngen import core, scaffold
     from dyngen.importer import ImportOutcome
+    from dyngen.safety import Finding
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 DEFAULT_SPECS = "specs"
@@ -52,12 +61,20 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
+def print_json(document: dict[str, Any]) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
 def print_problems(problems: list[Problem], output_format: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps({"problems": [p.as_dict() for p in problems]}, indent=2, ensure_ascii=False))
+        print_json({"problems": [p.as_dict() for p in problems]})
         return
-    for problem in problems:
-        click.echo(format_problem(problem))
+    if output_format == "github":  # on stdout, where GitHub Actions reads workflow commands
+        for problem in problems:
+            click.echo(str(output_formats.problem_annotation(problem)))
+    else:
+        for problem in problems:
+            click.echo(format_problem(problem))
     if problems:
         files = len({p.file for p in problems})
         click.echo(f"{len(problems)} problem(s) in {files} file(s)", err=True)
@@ -73,13 +90,43 @@ def format_finding(finding: Finding, *, allowed: bool = False) -> str:
     return f"{one_line(finding.location)}: {label}: {one_line(finding.message())}{suffix}"
 
 
-def print_findings(findings: tuple[Finding, ...] | list[Finding], *, allowed: bool = False) -> None:
+def print_findings(findings: Sequence[Finding], *, allowed: bool = False, output_format: str = "text") -> None:
+    """Findings go to stderr as lines; with --format github they are annotations on stdout as well."""
     for finding in findings:
         click.echo(format_finding(finding, allowed=allowed), err=True)
+        if output_format == "github":
+            click.echo(str(output_formats.finding_annotation(finding, allowed=allowed)))
 
 
-def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
-    """The one place that maps outcomes to exit codes; anything unexpected is reported as a bug."""
+FailureObject = Callable[[dict[str, Any], list[Problem], str | None], dict[str, Any]]
+
+
+def problems_object(options: dict[str, Any], problems: list[Problem], error: str | None) -> dict[str, Any]:
+    """`--format json` of a failed command: its problems; an error that is no spec's problem is one more."""
+    if error:
+        problems = [*problems, Problem(options.get("error_path", ""), 0, 0, error)]
+    return {"problems": [p.as_dict() for p in problems]}
+
+
+def report_failure(options: dict[str, Any], problems: list[Problem], error: str | None,
+                   failure_object: FailureObject) -> None:
+    """Problems and an error in the command's --format on stdout (one JSON object, or annotations), or as text.
+    An error (not a spec's problem) also goes to stderr, for the person reading the log."""
+    output_format = options.get("output_format", "text")
+    if output_format == "json":
+        print_json(failure_object(options, problems, error))
+    elif problems:
+        print_problems(problems, output_format)
+    if error and output_format == "github":
+        click.echo(str(Annotation("error", error, options.get("error_path", ""))))
+
+
+def handle_errors(command: Callable[..., int] | None = None, *,
+                  failure_object: FailureObject = problems_object) -> Any:
+    """The one place that maps outcomes to exit codes; anything unexpected is reported as a bug.
+    `failure_object` is what `--format json` prints when the command fails."""
+    if command is None:
+        return partial(handle_errors, failure_object=failure_object)
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
@@ -87,20 +134,21 @@ def handle_errors(command: Callable[..., int]) -> Callable[..., None]:
             code = command(*args, **kwargs)
             sys.stdout.flush()  # a closed pipe shows here, inside the boundary, not at exit
         except InvalidSpecs as error:
-            print_problems(error.problems, kwargs.get("output_format", "text"))
+            report_failure(kwargs, error.problems, None, failure_object)
             code = EXIT_INVALID
         except UnsafeChange as error:
-            print_findings(error.findings)
+            print_findings(error.findings, output_format=kwargs.get("output_format", "text"))
+            report_failure(kwargs, [], str(error), failure_object)
             click.echo(f"{style('render refused', fg='red', bold=True)}: {error} (follow the advice above; "
                        f"`--allow-destructive` writes anyway)", err=True)
             code = error.exit_code
         except DyngenError as error:
-            if kwargs.get("output_format") == "json":  # a tool reading stdout still gets one JSON object
-                print_problems([Problem(getattr(error, "path", ""), 0, 0, str(error))], "json")
+            report_failure({**kwargs, "error_path": getattr(error, "path", "")}, [], str(error), failure_object)
             click.echo(f"{style('error', fg='red', bold=True)}: {error}", err=True)
             code = error.exit_code
         except RoundTripError as error:
             code = report_bug(error, f"round trip failed: {error}")
+            report_failure(kwargs, [], f"internal error (a bug in dyngen): round trip failed: {error}", failure_object)
         except BrokenPipeError:
             code = stop_writing_to_stdout()
         except OSError as error:
@@ -155,18 +203,46 @@ class Group(click.Group):
     command_class = Command
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_CODES = """\b
+Exit codes:
+  0  {ok}
+  1  {invalid}
+  2  usage error (a missing path, an unknown option)
+  3  internal error: a bug in dyngen (a one-line summary names the full report)"""
+
+
+def exit_codes(ok: str, invalid: str) -> str:
+    return EXIT_CODES.format(ok=ok, invalid=invalid)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="\b\nExample:\n  dyngen init orders --hash-key order_id --env staging --env prod\n"
+                    "  dyngen render specs/\n\n" + exit_codes("success", "invalid spec, stale output or refused write")
+                    + "\n\nShell completion: see the README (`_DYNGEN_COMPLETE=bash_source dyngen`).")
 @click.version_option(package_name="dyngen")
 def main() -> None:
     """Generate Terraform for Amazon DynamoDB tables from short YAML specs."""
 
 
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+FORMATS = click.Choice(["text", "json", "github"])
+FORMAT_HELP = "text for people, json for tools, github for workflow annotations inline in a pull request."
+
+
+@main.command(epilog=exit_codes("every spec is valid", "a spec is invalid"))
+@click.argument("paths", nargs=-1, type=click.Path(), shell_complete=completion.complete_spec_paths)
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True, help=FORMAT_HELP)
 @handle_errors
 def validate(paths: tuple[str, ...], output_format: str) -> int:
-    """Check spec files (or folders of them; default: specs/) and report every problem."""
+    """Check spec files (or folders of them; default: specs/) and report every problem.
+
+    \b
+    Example:
+      dyngen validate specs/ --format github
+    """
+    from dyngen import (
+        core,  # validation's modules load only when it runs (completion and --help stay fast)
+    )
+
     report = core.validate_paths(paths or (DEFAULT_SPECS,))
     print_problems(report.problems, output_format)
     if output_format == "text" and not report.problems:
@@ -174,8 +250,14 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
     return EXIT_INVALID if report.problems else EXIT_OK
 
 
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+def render_failure_object(options: dict[str, Any], problems: list[Problem], error: str | None) -> dict[str, Any]:
+    return output_formats.render_report(None, out=options.get("out", DEFAULT_OUT), check=bool(options.get("check")),
+                                        written=False, problems=problems, error=error)
+
+
+@main.command(epilog=exit_codes("done (with --check: the output folder is up to date)",
+                                "invalid spec, refused write; with --check: stale; with --fail-on-change: changed"))
+@click.argument("paths", nargs=-1, type=click.Path(), shell_complete=completion.complete_spec_paths)
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(), help="Output folder.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the output folder is stale.")
 @click.option("--force", is_flag=True, help="Overwrite files that dyngen did not generate.")
@@ -183,18 +265,35 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
               help="Write even a change that would replace, duplicate or orphan a live table (listed as warnings).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when a file was written or deleted (pre-commit hooks).")
-@handle_errors
+@click.option("--format", "output_format", type=FORMATS, default="text", show_default=True,
+              help="text; json: one object listing every path and its action; github: annotations for problems.")
+@handle_errors(failure_object=render_failure_object)
 def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_destructive: bool, quiet: bool,
-           fail_on_change: bool) -> int:
-    """Render Terraform for spec files (or folders of them; default: specs/) into OUT."""
+           fail_on_change: bool, output_format: str) -> int:
+    """Render Terraform for spec files (or folders of them; default: specs/) into OUT.
+
+    \b
+    Example:
+      dyngen render specs/ --out generated --check --format json
+    """
+    from dyngen import (
+        core,  # rendering's modules load only when it runs (completion and --help stay fast)
+    )
+
     outcome = core.render_paths(paths or (DEFAULT_SPECS,), out, check=check, force=force,
                                 allow_destructive=allow_destructive)
+    changed = bool(outcome.plan.pending()) if not check else False
+    if output_format == "json":
+        print_findings(outcome.findings, allowed=not check)
+        print_json(output_formats.render_report(outcome.plan, out=out, check=check, written=outcome.written))
+        stale = bool(outcome.plan.pending() or outcome.plan.foreign())
+        return EXIT_INVALID if (check and stale) or (fail_on_change and changed) else EXIT_OK
     if check:
-        return report_check(outcome, paths, out)
-    print_findings(outcome.findings, allowed=True)
+        return report_check(outcome, paths, out, output_format)
+    print_findings(outcome.findings, allowed=True, output_format=output_format)
     if not quiet:
         print_plan(outcome.plan)
-    return EXIT_INVALID if fail_on_change and outcome.plan.pending() else EXIT_OK
+    return EXIT_INVALID if fail_on_change and changed else EXIT_OK
 
 
 def print_plan(plan: RenderPlan) -> None:
@@ -208,7 +307,7 @@ def display(plan: RenderPlan, path: str) -> str:
     return (plan.out / path).as_posix()
 
 
-def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str) -> int:
+def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str, output_format: str = "text") -> int:
     plan = outcome.plan
     stale = plan.pending() + plan.foreign()
     if not stale:
@@ -220,8 +319,12 @@ def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str) 
     click.echo("", err=True)
     for change in stale:
         click.echo(f"{change.action.value} {display(plan, change.path)}", err=True)
-    print_findings(outcome.findings)
+    print_findings(outcome.findings, output_format=output_format)
     command = ["dyngen", "render", *paths] + ([] if out == DEFAULT_OUT else ["--out", out])
+    if output_format == "github":
+        for change in stale:
+            fix = shlex.join(command + (["--force"] if change.action is Action.FOREIGN else []))
+            click.echo(str(output_formats.stale_annotation(plan, change.path, change.action, fix)))
     if plan.foreign():
         click.echo(
             f"{len(stale)} file(s) out of date, {len(plan.foreign())} of them without dyngen's header: render will "
@@ -242,12 +345,17 @@ def diff_labels(plan: RenderPlan, path: str) -> tuple[str, str]:
     return (name, name) if name.startswith("/") else (f"a/{name}", f"b/{name}")
 
 
-@main.command(name="schema")
+@main.command(name="schema", epilog=exit_codes("printed or written", "PATH cannot be written"))
 @click.option("--write", "write_to", type=click.Path(dir_okay=False), metavar="PATH",
               help="Write the schema to PATH (for editors when specs live outside this repository).")
 @handle_errors
 def print_schema(write_to: str | None) -> int:
-    """Print the JSON Schema of the spec format, or write it to a file."""
+    """Print the JSON Schema of the spec format, or write it to a file.
+
+    \b
+    Example:
+      dyngen schema --write schemas/dyngen.schema.json
+    """
     if write_to is None:
         click.echo(schema.schema_text(), nl=False)
     else:
@@ -255,7 +363,8 @@ def print_schema(write_to: str | None) -> int:
     return EXIT_OK
 
 
-@main.command(name="import")
+@main.command(name="import", epilog=exit_codes(
+    "every table imported", "a source or spec refused, an existing spec kept, or a value left as TODO"))
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--aws", "live_table", metavar="TABLE",
               help="Read a live table through boto3 (pip install 'dyngen[aws]').")
@@ -267,10 +376,18 @@ def print_schema(write_to: str | None) -> int:
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the specs instead of writing them.")
 @click.option("--force", is_flag=True, help="Overwrite existing specs.")
 @click.option("--partial", is_flag=True, help="Exit 0 although some values were left as TODO comments.")
+@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github: problems and warnings as workflow annotations.")
 @handle_errors
 def import_command(sources: tuple[str, ...], live_table: str | None, region: str | None, profile: str | None,
-                   out: str, name: str | None, env: str, to_stdout: bool, force: bool, partial: bool) -> int:
-    """Write a spec for each existing table that SOURCES describe (AWS CLI JSON files, .tf files, folders)."""
+                   out: str, name: str | None, env: str, to_stdout: bool, force: bool, partial: bool,
+                   output_format: str) -> int:
+    """Write a spec for each existing table that SOURCES describe (AWS CLI JSON files, .tf files, folders).
+
+    \b
+    Example:
+      dyngen import describe-table.json --name orders --env prod --out specs
+    """
     from dyngen import importer  # the import command's modules load only when it runs
 
     options = importer.ImportOptions(Path(out), name, env, force, write=not to_stdout)
@@ -280,18 +397,21 @@ def import_command(sources: tuple[str, ...], live_table: str | None, region: str
         outcome = importer.import_live(live_table, options, region=region, profile=profile)
     else:
         outcome = importer.import_sources(sources, options)
-    return report_import(outcome, to_stdout, partial)
+    return report_import(outcome, to_stdout, partial, output_format)
 
 
-def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool) -> int:
+def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool, output_format: str = "text") -> int:
     for warning in outcome.warnings:
-        click.echo(f"{warning.file}:{warning.line}:{warning.column}: {style('warning', fg='yellow', bold=True)}: "
-                   f"{one_line(warning.message)}", err=True)
-    print_problems(outcome.problems, "text")
+        if output_format == "github":  # stdout: GitHub reads it there; a spec printed with --stdout comes after
+            click.echo(str(Annotation("warning", warning.message, warning.file, warning.line, warning.column)))
+        else:
+            click.echo(f"{warning.file}:{warning.line}:{warning.column}: {style('warning', fg='yellow', bold=True)}: "
+                       f"{one_line(warning.message)}", err=True)
+    print_problems(outcome.problems, output_format)
     printed = 0
     for spec in outcome.specs:
         if spec.problems:
-            print_problems(spec.problems, "text")
+            print_problems(spec.problems, output_format)
             click.echo(f"table {spec.draft.table_name}: the spec would be invalid; nothing written", err=True)
         elif spec.exists:
             click.echo(f"{spec.path} exists; nothing written (--force overwrites it)", err=True)
@@ -304,7 +424,7 @@ def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool) -> int
     return EXIT_OK if outcome.complete(partial) else EXIT_INVALID
 
 
-@main.command()
+@main.command(epilog=exit_codes("created", "the file exists (never overwritten) or cannot be written"))
 @click.argument("name", required=False)
 @click.option("--hash-key", metavar="KEY[:TYPE]", help="Partition key; TYPE is S (default), N or B.")
 @click.option("--range-key", metavar="KEY[:TYPE]", help="Sort key, if any.")
@@ -314,7 +434,14 @@ def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool) -> int
 @handle_errors
 def init(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
          profile: str | None, folder: str) -> int:
-    """Write a new minimal spec, FOLDER/NAME.yaml; asks for what is missing on a terminal, never overwrites."""
+    """Write a new minimal spec, FOLDER/NAME.yaml; asks for what is missing on a terminal, never overwrites.
+
+    \b
+    Example:
+      dyngen init orders --hash-key order_id --range-key created_at:N --env staging --env prod --profile production
+    """
+    from dyngen import scaffold  # its validation modules load only when it runs
+
     answers = init_answers(name, hash_key, range_key, environments, profile)
     created = scaffold.create_spec(answers, Path(folder))
     click.echo(f"created {created.path}", err=True)
@@ -347,6 +474,8 @@ def stdin_is_terminal() -> bool:
 def init_answers(name: str | None, hash_key: str | None, range_key: str | None, environments: tuple[str, ...],
                  profile: str | None) -> scaffold.NewSpec:
     """The flags, completed by prompts on a terminal; without one, every missing required flag is a usage error."""
+    from dyngen import scaffold
+
     missing = [flag for flag, value in (("NAME", name), ("--hash-key", hash_key), ("--env", environments))
                if not value]
     if missing and not stdin_is_terminal():

@@ -77,7 +77,7 @@ def test_the_recipes_validate_check_the_tree_and_its_format() -> None:
     for recipe in RECIPES:
         lines = commands(recipe)
         assert any(line.startswith("dyngen validate") for line in lines), recipe
-        assert "dyngen render --check" in lines, recipe
+        assert any(line.startswith("dyngen render --check") for line in lines), recipe
         assert "terraform fmt -check -recursive -diff generated/" in lines, recipe
 
 
@@ -85,15 +85,8 @@ def test_the_recipes_validate_check_the_tree_and_its_format() -> None:
 def test_each_dyngen_command_exists_with_these_options_and_is_documented(args: list[str]) -> None:
     command = main.get_command(click.Context(main), args[0])
     assert command is not None, args
-    if args[:3] == ["validate", "--format", "github"] and "github" not in format_choices(command):
-        pytest.skip("`validate --format github` is added by another branch (issue 11); not in this build yet")
     command.make_context(args[0], args[1:])  # raises click's usage error for an unknown option or choice
     assert f"`dyngen {args[0]}" in README, f"the README's command table does not document `dyngen {args[0]}`"
-
-
-def format_choices(command: click.Command) -> list[str]:
-    option = next(p for p in command.params if p.name == "output_format")
-    return list(getattr(option.type, "choices", []))
 
 
 def version_key(version: str) -> tuple[int, ...]:
