@@ -28,6 +28,7 @@ NOT_IMPORTED = {"kinesis": "Kinesis streaming destinations", "policy": "a resour
 # What Terraform says of a replica and describe-table does not: keys of dyngen's own, never in an AWS document.
 REPLICA_RECOVERY = "dyngen:PointInTimeRecovery"
 REPLICA_TAGS = "dyngen:PropagateTags"
+REPLICA_DELETION_PROTECTION = "dyngen:DeletionProtectionEnabled"
 # Documents that do not name their table belong to the describe-table beside them.
 UNNAMED = ("ttl", "backups", "tags", "policy")
 

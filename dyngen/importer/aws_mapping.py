@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.importer.aws_documents import REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
+from dyngen.importer.aws_documents import REPLICA_DELETION_PROTECTION, REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
 from dyngen.importer.draft import Draft, key_names, new_document
 
 ON = ("ENABLED", "ENABLING")
@@ -154,15 +154,16 @@ def _replicas(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> N
     replicas = []
     table_class = settings["table_class"]
     pitr = bool((settings.get("point_in_time_recovery") or {"enabled": True}).get("enabled"))
-    for raw in docs.table.get("Replicas") or []:
-        if raw.get("RegionName") == own:
-            continue
+    for raw in replicas_raw(docs, own):
         replica: dict[str, Any] = {"region_name": raw.get("RegionName")}
         if raw.get("KMSMasterKeyId"):
             replica["kms_key_arn"] = raw["KMSMasterKeyId"]
         # Terraform says these; describe-table does not (propagate_tags is no AWS setting: an import reads false)
         replica["point_in_time_recovery"] = raw.get(REPLICA_RECOVERY, pitr)
         replica["propagate_tags"] = raw.get(REPLICA_TAGS, False)
+        protected = raw.get(REPLICA_DELETION_PROTECTION)  # None: unknown, so protected like its table
+        if protected is not None and protected != bool(settings.get("deletion_protection")):
+            replica["deletion_protection"] = protected
         replicas.append(replica)
         other_class = (raw.get("ReplicaTableClassSummary") or {}).get("TableClass")
         if other_class and other_class != table_class:
@@ -170,10 +171,18 @@ def _replicas(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> N
                        f"gives every replica the table's ({table_class})")
     if replicas:
         settings["replicas"] = replicas
-    if any(REPLICA_RECOVERY not in raw for raw in docs.table.get("Replicas") or [] if raw.get("RegionName") != own):
+    if any(REPLICA_RECOVERY not in raw for raw in replicas_raw(docs, own)):
         draft.warn("describe-table does not say whether replicas have point-in-time recovery: "
                    "the spec gives them the table's setting; propagate_tags is false as Terraform "
                    "imports it (set it to true to copy the table's tags to the replicas)")
+    unknown = [r for r in replicas_raw(docs, own) if REPLICA_DELETION_PROTECTION not in r]
+    if settings.get("deletion_protection") and unknown:
+        draft.warn("describe-table does not say whether replicas are protected from deletion: the spec protects "
+                   "them like the table (set replicas[].deletion_protection to false where a replica is not)")
+
+
+def replicas_raw(docs: TableDocuments, own: str | None) -> list[dict[str, Any]]:
+    return [raw for raw in docs.table.get("Replicas") or [] if raw.get("RegionName") != own]
 
 
 def _tags(draft: Draft, settings: dict[str, Any], docs: TableDocuments) -> None:

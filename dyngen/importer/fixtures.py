@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.importer.aws_documents import REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
+from dyngen.importer.aws_documents import REPLICA_DELETION_PROTECTION, REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
 from dyngen.importer.aws_mapping import ON, key_names
 
 UNLIMITED = -1  # DynamoDB's on-demand maximum when none is set
@@ -108,9 +108,13 @@ def _ttl(ttl: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _replica(raw: dict[str, Any], docs: TableDocuments) -> dict[str, Any]:
-    pitr = _recovery(docs.backups)["enabled"]  # describe-table does not say; see aws_mapping._replicas
+    # describe-table does not say these of a replica: assume what the imported spec assumes (aws_mapping._replicas,
+    # which warns), the table's point-in-time recovery and deletion protection
+    pitr = _recovery(docs.backups)["enabled"]
+    protected = raw.get(REPLICA_DELETION_PROTECTION, bool(docs.table.get("DeletionProtectionEnabled")))
     return {"region_name": raw["RegionName"], "kms_key_arn": raw.get("KMSMasterKeyId"),
-            "point_in_time_recovery": raw.get(REPLICA_RECOVERY, pitr), "propagate_tags": raw.get(REPLICA_TAGS, False)}
+            "point_in_time_recovery": raw.get(REPLICA_RECOVERY, pitr), "propagate_tags": raw.get(REPLICA_TAGS, False),
+            "deletion_protection_enabled": protected}
 
 
 def _region(table: dict[str, Any]) -> str | None:

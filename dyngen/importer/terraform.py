@@ -11,7 +11,7 @@ from typing import Any
 import hcl2
 
 from dyngen.errors import FieldPath, Problem
-from dyngen.importer.aws_documents import REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
+from dyngen.importer.aws_documents import REPLICA_DELETION_PROTECTION, REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
 from dyngen.importer.aws_mapping import draft_from_aws
 from dyngen.importer.draft import Draft
 from dyngen.importer.hcl_values import (
@@ -330,7 +330,8 @@ def _status(block: dict[str, Any]) -> str:
 def _replica(replica: dict[str, Any]) -> dict[str, Any]:
     return {"RegionName": replica.get("region_name"), "KMSMasterKeyId": replica.get("kms_key_arn"),
             REPLICA_RECOVERY: bool(replica.get("point_in_time_recovery")),
-            REPLICA_TAGS: bool(replica.get("propagate_tags"))}
+            REPLICA_TAGS: bool(replica.get("propagate_tags")),
+            REPLICA_DELETION_PROTECTION: bool(replica.get("deletion_protection_enabled"))}
 
 
 def _on_demand(given: dict[str, Any]) -> dict[str, Any]:
