@@ -120,15 +120,33 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the output folder is stale.")
 @click.option("--force", is_flag=True, help="Overwrite files that dyngen did not generate.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor record verified results in the user's cache folder.")
 @handle_errors
-def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool) -> int:
+def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool, no_cache: bool) -> int:
     """Render Terraform for spec files (or folders of them; default: specs/) into OUT."""
-    outcome = core.render_paths(paths or (DEFAULT_SPECS,), out, check=check, force=force)
+    outcome = core.render_paths(
+        paths or (DEFAULT_SPECS,), out, check=check, force=force, use_cache=not no_cache,
+        on_progress=None if quiet or not shows_progress() else print_progress,
+    )
     if check:
         return report_check(outcome.plan, paths, out)
     if not quiet:
         print_plan(outcome.plan)
     return EXIT_OK
+
+
+def shows_progress() -> bool:
+    """A live count only where a person watches: a terminal that understands it, colour not refused."""
+    return sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def print_progress(done: int, total: int) -> None:
+    """`done/total specs` on stderr, rewritten in place and erased when the last spec is done."""
+    if total < 2:
+        return
+    click.echo(f"\r{done}/{total} specs", err=True, nl=False)
+    if done == total:
+        click.echo("\r\x1b[K", err=True, nl=False)
 
 
 def print_plan(plan: RenderPlan) -> None:

@@ -1,0 +1,99 @@
+"""The work for each spec (validate, render, round-trip check what is not verified yet) and the processes that run
+it. Imported only by commands that render: it brings jinja2 and the renderer."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import Callable, Mapping
+
+from dyngen import reuse
+from dyngen.cache import Cache, code_fingerprint, content_key
+from dyngen.core import SpecOutcome, SpecWork
+from dyngen.meaning import expectations
+from dyngen.model import Spec
+from dyngen.render import render_spec
+from dyngen.validate import validate_bytes, validate_file
+
+PARALLEL_MINIMUM = 8  # below this many specs, starting processes costs more than it saves
+CHUNKS_PER_WORKER = 8  # small enough for a smooth progress count and balanced workers, few enough to cost nothing
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    cache_folder: Path | None  # None: --no-cache
+    compare_with: Path | None = None  # --check: files equal to the ones in this folder are not parsed
+
+
+def process_spec(work: SpecWork, settings: RunSettings) -> SpecOutcome:
+    """All the work for one spec, a pure function of its file: validate, render, round-trip check."""
+    raw = _read(work.path)
+    result = validate_file(work.path, work.display) if raw is None else validate_bytes(raw, work.display)
+    if result.spec is None:
+        return SpecOutcome(work.display, None, result.name_position, tuple(result.problems), {})
+    spec = replace(result.spec, source=work.source)
+    files = render_spec(spec)
+    store = Cache(settings.cache_folder)
+    verify(spec, files, store, settings.compare_with)
+    outcome = SpecOutcome(work.display, spec.name, result.name_position, (), files)
+    if raw is not None:
+        reuse.record(store, work, raw, outcome)
+    return outcome
+
+
+def verify(spec: Spec, files: Mapping[str, str], store: Cache, compare_with: Path | None = None) -> None:
+    """Round-trip check every file whose (bytes, meaning) pair is not verified yet: in this spec, in the cache, or
+    (when checking) because the same text is already on disk and will not be written."""
+    verified: set[str] = set()
+    for path, expectation in expectations(spec, files).items():
+        text = files[path]
+        if compare_with is not None and _text_on_disk(compare_with / path) == text:
+            continue
+        key = content_key("verified", text, expectation.digest())
+        if key in verified or store.read("verified", key) is True:
+            continue
+        # Imported here: python-hcl2 and lark take a third of a second to load, and a run whose files are all
+        # verified already never needs them.
+        from dyngen import roundtrip
+
+        roundtrip.check_file(path, text, expectation)
+        verified.add(key)
+        store.write("verified", key, True)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # validate_file reports why
+
+
+def _text_on_disk(path: Path) -> str | None:
+    try:
+        return None if path.is_symlink() else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def process_all(
+    work: list[SpecWork], settings: RunSettings, jobs: int | None, on_done: Callable[[], None]
+) -> list[SpecOutcome]:
+    """Every spec's outcome, in the order of the work; `on_done` is called once per spec as it completes."""
+    run = partial(process_spec, settings=settings)
+    workers = min(jobs or os.cpu_count() or 1, len(work))
+    if workers < 2 or len(work) < PARALLEL_MINIMUM:
+        return [_done(run(w), on_done) for w in work]
+    code_fingerprint()  # once before the fork, not once per worker
+    chunk = max(1, len(work) // (workers * CHUNKS_PER_WORKER))
+    # fork: workers start at once with the parent's imports, and the order of results is the order of the work.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [_done(outcome, on_done) for outcome in pool.map(run, work, chunksize=chunk)]
+
+
+def _done(outcome: SpecOutcome, on_done: Callable[[], None]) -> SpecOutcome:
+    on_done()
+    return outcome
