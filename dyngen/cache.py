@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ def code_fingerprint() -> str:
     digest.update(repr(sys.version_info[:2]).encode())
     for name in FINGERPRINTED_DISTRIBUTIONS:
         digest.update(f"\0{name}={_version(name)}".encode())
-    for package in ("dyngen", "dyngen.features", "dyngen.templates", "dyngen.schemas"):
+    for package in ("dyngen", "dyngen.templates", "dyngen.schemas"):
         for relative, data in sorted(_package_files(resources.files(package), "")):
             digest.update(f"\0{package}/{relative}\0{len(data)}\0".encode())
             digest.update(data)
@@ -46,6 +46,8 @@ def code_fingerprint() -> str:
 
 
 def _version(distribution: str) -> str:
+    from importlib import metadata  # 20 ms at start-up that only a render needs
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
