@@ -27,6 +27,11 @@ def check_file(path: str, text: str, expectation: Expectation) -> None:
     CHECKS[expectation.check](path, _parse(path, text), expectation.values)
 
 
+def build_parser() -> None:
+    """Build python-hcl2's parser now (it caches it), e.g. before forking workers that will all need it."""
+    hcl2.loads("")
+
+
 def _parse(path: str, text: str) -> dict[str, Any]:
     try:
         return hcl2.loads(text)
