@@ -124,10 +124,14 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
 @handle_errors
 def render(paths: tuple[str, ...], out: str, check: bool, force: bool, quiet: bool, no_cache: bool) -> int:
     """Render Terraform for spec files (or folders of them; default: specs/) into OUT."""
-    outcome = core.render_paths(
-        paths or (DEFAULT_SPECS,), out, check=check, force=force, use_cache=not no_cache,
-        on_progress=None if quiet or not shows_progress() else print_progress,
-    )
+    progress = None if quiet or not shows_progress() else ProgressLine()
+    try:
+        outcome = core.render_paths(
+            paths or (DEFAULT_SPECS,), out, check=check, force=force, use_cache=not no_cache, on_progress=progress,
+        )
+    finally:
+        if progress:
+            progress.erase()
     if check:
         return report_check(outcome.plan, paths, out)
     if not quiet:
@@ -140,13 +144,21 @@ def shows_progress() -> bool:
     return sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def print_progress(done: int, total: int) -> None:
-    """`done/total specs` on stderr, rewritten in place and erased when the last spec is done."""
-    if total < 2:
-        return
-    click.echo(f"\r{done}/{total} specs", err=True, nl=False)
-    if done == total:
-        click.echo("\r\x1b[K", err=True, nl=False)
+class ProgressLine:
+    """`done/total specs` on stderr, rewritten in place; erased when the run ends, however it ends."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total > 1:
+            click.echo(f"\r{done}/{total} specs", err=True, nl=False)
+            self.shown = True
+
+    def erase(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
 
 
 def print_plan(plan: RenderPlan) -> None:

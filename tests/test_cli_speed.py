@@ -70,7 +70,7 @@ def test_a_render_with_nothing_changed_imports_no_validator_renderer_or_parser(t
 # --- progress --------------------------------------------------------------------------------------------------------
 
 
-def render_on_a_terminal(root: Path, *flags: str, env: dict[str, str] | None = None) -> str:
+def render_on_a_terminal(root: Path, *flags: str, env: dict[str, str] | None = None, expected_exit: int = 0) -> str:
     """stderr of `dyngen render` when stderr is a pseudo-terminal."""
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
     environment.update(env or {"TERM": "xterm"})
@@ -91,7 +91,7 @@ def render_on_a_terminal(root: Path, *flags: str, env: dict[str, str] | None = N
             if not chunk:
                 break
             output += chunk
-        assert process.wait(timeout=120) == 0
+        assert process.wait(timeout=120) == expected_exit
     finally:
         if follower != -1:
             os.close(follower)
@@ -120,3 +120,12 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "dyngen", "render", "specs", "--out", "gen", "--no-cache"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "/3" not in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_is_erased_before_an_error_is_reported(tmp_path: Path) -> None:
+    write_specs(tmp_path, 3)
+    (tmp_path / "gen/t2").mkdir(parents=True)
+    (tmp_path / "gen/t2/main.tf").write_text("hand-written\n")  # a foreign file: the render is refused
+    text = render_on_a_terminal(tmp_path, "--no-cache", expected_exit=1)
+    assert "3/3 specs\r\x1b[Kerror: not overwriting" in text
