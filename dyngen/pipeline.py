@@ -3,9 +3,11 @@ it. Imported only by commands that render: it brings jinja2 and the renderer."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -25,6 +27,7 @@ from dyngen.validate import validate_bytes, validate_file
 # 4 specs took half the wall clock time in two processes, for the same CPU time).
 PARALLEL_MINIMUM = 2
 CHUNKS_PER_WORKER = 8  # small enough for a smooth progress count and balanced workers, few enough to cost nothing
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 YOUNG_COLLECTION_THRESHOLD = 10_000  # parse trees are many small objects freed by reference counting
 
 
@@ -96,7 +99,8 @@ def process_all(
         _prepare_before_fork(parses=settings.compare_with is None)
         chunk = max(1, len(work) // (workers * CHUNKS_PER_WORKER))
         # fork: workers start at once with the parent's imports, and the order of results is the order of the work.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)) as pool:
             return [_done(outcome, on_done) for outcome in pool.map(run, work, chunksize=chunk)]
 
 
@@ -108,6 +112,17 @@ def _prepare_before_fork(parses: bool) -> None:
         from dyngen import roundtrip  # many specs to render and write: almost always files to parse
 
         roundtrip.build_parser()
+
+
+def _die_with(parent: int) -> None:
+    """A worker whose parent is killed (SIGKILL gives it no chance to stop the pool) would wait for work forever,
+    holding its memory: on Linux it is ended with its parent. Workers write nothing but whole cache entries."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 @contextmanager

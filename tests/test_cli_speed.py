@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,37 @@ def test_progress_is_erased_before_an_error_is_reported(tmp_path: Path) -> None:
     (tmp_path / "gen/t2/main.tf").write_text("hand-written\n")  # a foreign file: the render is refused
     text = render_on_a_terminal(tmp_path, "--no-cache", expected_exit=1)
     assert "3/3 specs\r\x1b[Kerror: not overwriting" in text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_end_with_a_killed_render(tmp_path: Path) -> None:
+    """SIGKILL gives the pool no chance to stop its workers: they must not linger, waiting for work forever."""
+    write_specs(tmp_path, 8)
+    process = subprocess.Popen([sys.executable, "-m", "dyngen", "render", "specs", "--no-cache", "-q"], cwd=tmp_path)
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline and process.poll() is None:
+        workers = children(process.pid)
+        time.sleep(0.01)
+    assert workers, "the render ended before its workers were seen"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(w) for w in workers)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for t in os.listdir(f"/proc/{pid}/task") for c in Path(f"/proc/{pid}/task/{t}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
