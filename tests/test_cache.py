@@ -86,7 +86,8 @@ def hcl_files(repo: Path) -> int:
 def break_template(monkeypatch: pytest.MonkeyPatch, template: str, change: Callable[[str], str]) -> None:
     """A renderer change that breaks the round trip; a changed renderer is changed code, so its fingerprint changes."""
     original = render._template_source
-    monkeypatch.setattr(render, "_template_source", lambda name: change(original(name)) if name == template else original(name))
+    monkeypatch.setattr(render, "_template_source",
+                        lambda name: change(original(name)) if name == template else original(name))
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "a renderer with a broken template")
     render.environment.cache_clear()
 
@@ -110,7 +111,9 @@ def test_a_warm_run_renders_and_parses_nothing(repo: Path, monkeypatch: pytest.M
     assert {c.action for c in outcome.plan.changes} == {Action.UNCHANGED}
 
 
-def test_a_verified_file_is_not_parsed_again_when_its_spec_changes_elsewhere(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_verified_file_is_not_parsed_again_when_its_spec_changes_elsewhere(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spy = Spy(monkeypatch)
     run(repo)
     spec = repo / "specs/orders.yaml"
@@ -174,23 +177,36 @@ def test_the_fingerprint_covers_every_template_and_the_schema() -> None:
     repo = Path(__file__).resolve().parents[1]
     covered = {name for name, _ in cache._package_files(cache.resources.files("dyngen.templates"), "")}
     assert {p.relative_to(repo / "templates").as_posix() for p in (repo / "templates").rglob("*.j2")} <= covered
-    assert "dyngen.schema.json" in {name for name, _ in cache._package_files(cache.resources.files("dyngen.schemas"), "")}
+    schemas = cache._package_files(cache.resources.files("dyngen.schemas"), "")
+    assert "dyngen.schema.json" in {name for name, _ in schemas}
 
 
 def test_meanings_that_differ_have_different_digests() -> None:
     assert len({Expectation("tfvars", {"x": v}).digest() for v in (1, True, "1", 1.0, None, [1], (1,))}) == 7
-    spec = spec_from_yaml(SPEC.format(name="orders"))
-    files = render.render_spec(spec)
-    assert {e.digest() for e in expectations(spec, files).values()} == {e.digest() for e in expectations(spec, files).values()}
+
+
+def test_a_meaning_digest_is_stable_across_builds_and_follows_the_spec() -> None:
+    def digests(text: str) -> dict[str, str]:
+        spec = spec_from_yaml(text)
+        return {path: e.digest() for path, e in expectations(spec, render.render_spec(spec)).items()}
+
+    first, again = digests(SPEC.format(name="orders")), digests(SPEC.format(name="orders"))
+    assert first == again
+    retagged = digests(SPEC.format(name="orders").replace("Team: checkout", "Team: payments"))
+    assert {p for p in first if first[p] != retagged[p]} == {f"orders/envs/{e}/terraform.tfvars" for e in
+                                                            ("dev", "staging", "prod")}
 
 
 # --- a warm, poisoned, corrupt or unwritable cache never lets unverified bytes through ------------------------------
 
 
-def test_a_renderer_change_that_breaks_the_round_trip_fails_with_a_warm_cache(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_renderer_change_that_breaks_the_round_trip_fails_with_a_warm_cache(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(repo)
     before = tree(repo / "gen")
-    (repo / "specs/orders.yaml").write_text(SPEC.format(name="orders").replace("checkout", "payments"), encoding="utf-8")
+    changed = SPEC.format(name="orders").replace("checkout", "payments")
+    (repo / "specs/orders.yaml").write_text(changed, encoding="utf-8")
     break_template(monkeypatch, "module/table.tf.j2", lambda t: t.replace("{{ spec.hash_key | q }}", '"id"'))
     for check in (False, True):
         with pytest.raises(RoundTripError) as caught:
@@ -199,7 +215,9 @@ def test_a_renderer_change_that_breaks_the_round_trip_fails_with_a_warm_cache(re
     assert tree(repo / "gen") == before
 
 
-def test_a_poisoned_cache_cannot_make_dyngen_write_unverified_bytes(repo: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_poisoned_cache_cannot_make_dyngen_write_unverified_bytes(
+    repo: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(repo)
     before = tree(repo / "gen")
     good = cache.code_fingerprint()
@@ -242,7 +260,9 @@ def test_a_corrupt_cache_only_costs_time(repo: Path, private_cache: Path, monkey
 
 
 @pytest.mark.parametrize("where", ["a file", "below a file"])
-def test_an_unwritable_cache_only_costs_time(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+def test_an_unwritable_cache_only_costs_time(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder")
     monkeypatch.setenv("DYNGEN_CACHE_DIR", str(blocker if where == "a file" else blocker / "cache"))

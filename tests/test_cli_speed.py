@@ -153,7 +153,8 @@ def test_workers_end_with_a_killed_render(tmp_path: Path) -> None:
 
 def children(pid: int) -> list[int]:
     try:
-        return [int(c) for t in os.listdir(f"/proc/{pid}/task") for c in Path(f"/proc/{pid}/task/{t}/children").read_text().split()]
+        tasks = os.listdir(f"/proc/{pid}/task")
+        return [int(c) for t in tasks for c in Path(f"/proc/{pid}/task/{t}/children").read_text().split()]
     except OSError:
         return []
 
