@@ -46,23 +46,26 @@ def process_spec(work: SpecWork, settings: RunSettings) -> SpecOutcome:
     spec = replace(result.spec, source=work.source)
     files = render_spec(spec)
     store = Cache(settings.cache_folder)
-    verify(spec, files, store, settings.compare_with)
+    complete = verify(spec, files, store, settings.compare_with)
     outcome = SpecOutcome(work.display, spec.name, result.name_position, (), files)
-    if raw is not None:
+    if raw is not None and complete:  # reused files may be written later: only ones this dyngen has verified
         reuse.record(store, work, raw, outcome)
     return outcome
 
 
-def verify(spec: Spec, files: Mapping[str, str], store: Cache, compare_with: Path | None = None) -> None:
-    """Round-trip check every file whose (bytes, meaning) pair is not verified yet: in this spec, in the cache, or
-    (when checking) because the same text is already on disk and will not be written."""
+def verify(spec: Spec, files: Mapping[str, str], store: Cache, compare_with: Path | None = None) -> bool:
+    """Round-trip check every file whose (bytes, meaning) pair is not verified yet, in this spec or in the cache.
+    When checking, such a file whose text is already on disk is not parsed (nothing is written); then the result is
+    False: not every file is verified."""
     verified: set[str] = set()
+    complete = True
     for path, expectation in expectations(spec, files).items():
         text = files[path]
-        if compare_with is not None and _text_on_disk(compare_with / path) == text:
-            continue
         key = content_key("verified", text, expectation.digest())
         if key in verified or store.read("verified", key) is True:
+            continue
+        if compare_with is not None and _text_on_disk(compare_with / path) == text:
+            complete = False
             continue
         # Imported here: python-hcl2 and lark take a third of a second to load, and a run whose files are all
         # verified already never needs them.
@@ -71,6 +74,7 @@ def verify(spec: Spec, files: Mapping[str, str], store: Cache, compare_with: Pat
         roundtrip.check_file(path, text, expectation)
         verified.add(key)
         store.write("verified", key, True)
+    return complete
 
 
 def _read(path: Path) -> bytes | None:

@@ -302,3 +302,16 @@ def test_check_parses_only_the_files_that_differ(repo: Path, monkeypatch: pytest
     assert sorted(c.path for c in outcome.plan.pending()) == ["orders/envs/dev/backend.tf", "users/main.tf"]
     assert sorted(path for path, _, _ in spy.parsed) == ["orders/envs/dev/backend.tf", "users/main.tf"]
     assert os.environ.get("DYNGEN_CACHE_DIR")  # the conftest fixture keeps every test off the user's cache
+
+
+def test_a_check_that_skipped_parsing_records_no_render_to_reuse(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone's --check does not parse its unchanged files, so it must not let a later render reuse them:
+    a reused file can still be written (a race with an editor), and every written byte must have been verified."""
+    run(repo, use_cache=False)
+    run(repo, check=True)
+    spy = Spy(monkeypatch)
+    run(repo)
+    assert sorted(spy.rendered) == ["orders", "users"] and spy.parsed
+    spy.reset()
+    run(repo, check=True)
+    assert spy.rendered == []
