@@ -264,12 +264,13 @@ def render_failure_object(options: dict[str, Any], problems: list[Problem], erro
 @click.option("--allow-destructive", is_flag=True,
               help="Write even a change that would replace, duplicate or orphan a live table (listed as warnings).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and warnings.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor record verified results in the user's cache folder.")
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when a file was written or deleted (pre-commit hooks).")
 @click.option("--format", "output_format", type=FORMATS, default="text", show_default=True,
               help="text; json: one object listing every path and its action; github: annotations for problems.")
 @handle_errors(failure_object=render_failure_object)
 def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_destructive: bool, quiet: bool,
-           fail_on_change: bool, output_format: str) -> int:
+           no_cache: bool, fail_on_change: bool, output_format: str) -> int:
     """Render Terraform for spec files (or folders of them; default: specs/) into OUT.
 
     \b
@@ -280,8 +281,15 @@ def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_des
         core,  # rendering's modules load only when it runs (completion and --help stay fast)
     )
 
-    outcome = core.render_paths(paths or (DEFAULT_SPECS,), out, check=check, force=force,
-                                allow_destructive=allow_destructive)
+    progress = None if quiet or not shows_progress() else ProgressLine()
+    try:
+        outcome = core.render_paths(
+            paths or (DEFAULT_SPECS,), out, check=check, force=force, allow_destructive=allow_destructive,
+            use_cache=not no_cache, on_progress=progress,
+        )
+    finally:
+        if progress:
+            progress.erase()
     changed = bool(outcome.plan.pending()) if not check else False
     if output_format == "json":
         print_findings(outcome.findings, allowed=not check)
@@ -294,6 +302,28 @@ def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_des
     if not quiet:
         print_plan(outcome.plan)
     return EXIT_INVALID if fail_on_change and changed else EXIT_OK
+
+
+def shows_progress() -> bool:
+    """A live count only where a person watches: a terminal that understands it, colour not refused."""
+    return sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+class ProgressLine:
+    """`done/total specs` on stderr, rewritten in place; erased when the run ends, however it ends."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total > 1:
+            click.echo(f"\r{done}/{total} specs", err=True, nl=False)
+            self.shown = True
+
+    def erase(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
 
 
 def print_plan(plan: RenderPlan) -> None:

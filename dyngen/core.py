@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
+from dyngen import reuse
+from dyngen.cache import Cache, default_folder
 from dyngen.errors import InvalidSpecs, Problem, UnsafeChange, UsageError
+from dyngen.outcome import SpecOutcome, SpecWork
 from dyngen.plan import RenderPlan, plan_tree
-from dyngen.render import render_spec
-from dyngen.roundtrip import check_tree
-from dyngen.tables import TableClaim, collisions
 from dyngen.safety import Finding, assess, shared_states
-from dyngen.tablefacts import TableFacts, spec_facts
-from dyngen.validate import FileResult, validate_file
+from dyngen.tablefacts import spec_facts
+from dyngen.tables import collisions
 from dyngen.writer import apply_plan
 
+if TYPE_CHECKING:
+    from dyngen.validate import FileResult
+
 SPEC_SUFFIXES = (".yaml", ".yml")
-PARALLEL_MINIMUM = 8  # below this many specs, starting processes costs more than it saves
+Progress = Callable[[int, int], None]  # (specs done, specs in all)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ def find_specs(paths: Sequence[str | Path]) -> list[SpecFile]:
 
 
 def validate_paths(paths: Sequence[str | Path]) -> ValidationReport:
+    from dyngen.validate import (
+        validate_file,  # jsonschema: imported by the commands that validate, not by --help
+    )
+
     report = ValidationReport([validate_file(s.path, s.display) for s in find_specs(paths)])
     _check_unique_names(report)
     _check_table_names(report)
@@ -104,8 +109,15 @@ def _check_unique_names(report: ValidationReport) -> None:
 
 
 def render_paths(
-    paths: Sequence[str | Path], out: str | Path, *, check: bool = False, force: bool = False,
-    allow_destructive: bool = False, jobs: int | None = None,
+    paths: Sequence[str | Path],
+    out: str | Path,
+    *,
+    check: bool = False,
+    force: bool = False,
+    allow_destructive: bool = False,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    on_progress: Progress | None = None,
 ) -> RenderOutcome:
     """Validate, render, round-trip check and plan every spec; assess what the plan does to live tables; then write
     the plan unless `check`.
@@ -113,11 +125,13 @@ def render_paths(
     Raises InvalidSpecs (nothing is written) when any spec is invalid, UnsafeChange when the plan would replace,
     duplicate or orphan a live table (unless `allow_destructive`), and UnsafeWrite when it would touch a file dyngen
     did not generate. Specs are processed in parallel (`jobs` processes, default: one per core).
+    With `use_cache`, verified results are kept in the user's cache folder (dyngen.cache) and reused.
     """
     spec_files = find_specs(paths)
     out_path = Path(out)
-    work = [(s.path, s.display, header_source(s.path, out_path)) for s in spec_files]
-    outcomes = _map(work, jobs)
+    work = [SpecWork(s.path, s.display, header_source(s.path, out_path)) for s in spec_files]
+    store = Cache(default_folder() if use_cache else None)
+    outcomes = _outcomes(work, out_path, store, check=check, jobs=jobs, on_progress=on_progress)
     problems = [p for o in outcomes for p in o.problems] + _duplicate_names(outcomes)
     problems += collisions(c for o in outcomes if not _named_twice(o, problems) for c in o.claims)
     problems += shared_states([t for o in outcomes for t in o.tables]) if not problems else []
@@ -125,7 +139,7 @@ def render_paths(
         raise InvalidSpecs(problems)
     planned = {path: text for o in outcomes for path, text in o.files.items()}
     folders = [header_source(Path(p), out_path) for p in paths if Path(p).is_dir()]
-    sources = [source for _, _, source in work]
+    sources = [w.source for w in work]
     plan = plan_tree(out_path, planned, owned_sources=sources, owned_folders=folders, force=force)
     findings = tuple(assess(plan, [t for o in outcomes for t in o.tables]))
     if not check:
@@ -135,42 +149,34 @@ def render_paths(
     return RenderOutcome(plan, written=not check, findings=findings)
 
 
-@dataclass(frozen=True)
-class SpecOutcome:
-    """What processing one spec file gives: its problems, or its rendered and checked files."""
+def _outcomes(
+    work: list[SpecWork], out: Path, store: Cache, *, check: bool, jobs: int | None, on_progress: Progress | None
+) -> list[SpecOutcome]:
+    """Each spec's outcome, in order: reused when an earlier render of the same file is on disk unchanged
+    (dyngen.reuse), else rendered and checked (dyngen.pipeline)."""
+    done = 0
 
-    file: str
-    name: str | None
-    name_position: tuple[int, int]
-    problems: tuple[Problem, ...]
-    files: dict[str, str]
-    claims: tuple[TableClaim, ...] = ()  # each environment's table name, for collisions across files
-    tables: tuple[TableFacts, ...] = ()
+    def one_done() -> None:
+        nonlocal done
+        done += 1
+        if on_progress:
+            on_progress(done, len(work))
 
+    found: dict[int, SpecOutcome] = {}
+    for index, spec in enumerate(work):
+        earlier = reuse.earlier_render(store, spec, out)
+        if earlier is not None:
+            found[index] = earlier
+            one_done()
+    rest = [index for index in range(len(work)) if index not in found]
+    if rest:
+        # Imported here: the renderer brings jinja2 and jsonschema, which a run with nothing to render never needs.
+        from dyngen import pipeline
 
-def process_spec(path: Path, display: str, source: str) -> SpecOutcome:
-    """All the work for one spec, a pure function of its file: validate, render, round-trip check."""
-    result = validate_file(path, display)
-    if result.spec is None:
-        return SpecOutcome(display, None, result.name_position, tuple(result.problems), {})
-    spec = replace(result.spec, source=source)
-    files = render_spec(spec)
-    check_tree(spec, files)
-    return SpecOutcome(display, spec.name, result.name_position, (), files, result.claims,
-                       spec_facts(spec, result.document))
-
-
-def _process(work: tuple[Path, str, str]) -> SpecOutcome:
-    return process_spec(*work)
-
-
-def _map(work: list[tuple[Path, str, str]], jobs: int | None) -> list[SpecOutcome]:
-    workers = min(jobs or os.cpu_count() or 1, len(work))
-    if workers < 2 or len(work) < PARALLEL_MINIMUM:
-        return [_process(w) for w in work]
-    # fork: workers start at once with the parent's imports, and the order of results is the order of the work.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_process, work, chunksize=max(1, len(work) // (workers * 4))))
+        settings = pipeline.RunSettings(store.folder, compare_with=out if check else None)
+        for index, outcome in zip(rest, pipeline.process_all([work[i] for i in rest], settings, jobs, one_done)):
+            found[index] = outcome
+    return [found[index] for index in range(len(work))]
 
 
 def _named_twice(outcome: SpecOutcome, problems: list[Problem]) -> bool:

@@ -1,47 +1,48 @@
 """The round trip: parse every rendered file back with python-hcl2 and check it says what the spec meant.
 
 A mismatch is a bug in dyngen (a template or the encoder), never the user's fault: it raises RoundTripError naming
-the file and the field.
+the file and the field. What each file must say comes from dyngen.meaning.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Iterator, Mapping
-
-import hcl2
+from typing import Any, Callable, Iterator, Mapping
 
 from dyngen import hcl
 from dyngen.errors import RoundTripError
-from dyngen.features import table
-from dyngen.model import Environment, Spec, plain
-from dyngen.render import backend_settings, environment_root, module_view
+from dyngen.meaning import Expectation, expectations
+from dyngen.model import Spec
 
 
 def check_tree(spec: Spec, files: Mapping[str, str]) -> None:
-    parsed = {path: _parse(path, text) for path, text in files.items() if path.endswith((".tf", ".tfvars"))}
-    module = f"{spec.name}"
-    _check_table(spec, f"{module}/main.tf", parsed[f"{module}/main.tf"])
-    view = module_view(spec)
-    declared = set(_labels(parsed[f"{module}/variables.tf"], "variable"))
-    _expect(f"{module}/variables.tf", "variables", sorted(v.name for v in view.variables), sorted(declared))
-    outputs = sorted(_labels(parsed[f"{module}/outputs.tf"], "output"))
-    _expect(f"{module}/outputs.tf", "outputs", sorted(o.name for o in view.outputs), outputs)
-    for env in spec.environments:
-        _check_environment(spec, env, parsed, outputs)
+    """Parse every HCL file of one spec's tree and check it says what the spec meant."""
+    for path, expectation in expectations(spec, files).items():
+        check_file(path, files[path], expectation)
+
+
+def check_file(path: str, text: str, expectation: Expectation) -> None:
+    """Parse one file and check it against its expectation; raises RoundTripError naming the file and field."""
+    CHECKS[expectation.check](path, _parse(path, text), expectation.values)
+
+
+def build_parser() -> None:
+    """Build python-hcl2's parser now (it caches it), e.g. before forking workers that will all need it."""
+    _parser().loads("")
+
+
+def _parser() -> Any:
+    """python-hcl2, loaded by the first parse: with lark it takes a third of a second, which commands that only
+    validate or compare never need."""
+    import hcl2
+
+    return hcl2
 
 
 def _parse(path: str, text: str) -> dict[str, Any]:
     try:
-        return _parsed(text)
+        return _parser().loads(text)
     except Exception as error:  # python-hcl2 raises lark errors of many kinds
         raise RoundTripError(path, "(syntax)", "parseable HCL", f"{type(error).__name__}: {error}") from error
-
-
-@lru_cache(maxsize=256)
-def _parsed(text: str) -> dict[str, Any]:
-    """Environments of one spec share identical files (variables.tf, outputs.tf): parse each text once."""
-    return hcl2.loads(text)
 
 
 def decode(value: Any) -> Any:
@@ -84,28 +85,32 @@ def _blocks(parsed: Mapping[str, Any], resource_type: str) -> dict[str, dict[str
     return found
 
 
-# --- the module: the table's fixed shape ---------------------------------------------------------------------------
+# --- the checks, by the name an Expectation gives ----------------------------------------------------------------
 
 
-def _check_table(spec: Spec, file: str, parsed: Mapping[str, Any]) -> None:
+def _check_syntax(file: str, parsed: Mapping[str, Any], values: None) -> None:
+    """Parsing is the whole check."""
+
+
+def _check_labels(file: str, parsed: Mapping[str, Any], values: tuple[str, str, list[str]]) -> None:
+    block_type, field, names = values
+    _expect(file, field, names, sorted(_labels(parsed, block_type)))
+
+
+def _check_table(file: str, parsed: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
     tables = _blocks(parsed, "aws_dynamodb_table")
-    _expect(file, "aws_dynamodb_table resources", sorted(r.name for r in table.resources(spec)), sorted(tables))
+    _expect(file, "aws_dynamodb_table resources", expected["resources"], sorted(tables))
     for name, body in tables.items():
         where = f"aws_dynamodb_table.{name}"
-        _expect(file, f"{where}.hash_key", spec.hash_key, decode(body.get("hash_key")))
-        _expect(file, f"{where}.range_key", spec.range_key, decode(body.get("range_key")))
+        _expect(file, f"{where}.hash_key", expected["hash_key"], decode(body.get("hash_key")))
+        _expect(file, f"{where}.range_key", expected["range_key"], decode(body.get("range_key")))
         attributes = sorted((decode(a["name"]), decode(a["type"])) for a in body.get("attribute", []))
-        _expect(file, f"{where}.attribute", sorted(spec.attributes), attributes)
-        _expect(file, f"{where}.global_secondary_index", _indexes(spec.global_indexes), _found_indexes(body, "global_secondary_index"))
-        _expect(file, f"{where}.local_secondary_index", _indexes(spec.local_indexes), _found_indexes(body, "local_secondary_index"))
+        _expect(file, f"{where}.attribute", expected["attribute"], attributes)
+        for block in ("global_secondary_index", "local_secondary_index"):
+            _expect(file, f"{where}.{block}", expected[block], _found_indexes(body, block))
         lifecycle = (body.get("lifecycle") or [{}])[0]
-        _expect(file, f"{where}.lifecycle.prevent_destroy", spec.prevent_destroy, lifecycle.get("prevent_destroy"))
-
-
-def _indexes(indexes: Any) -> list[tuple[Any, ...]]:
-    return sorted(
-        (i.name, i.hash_key, i.range_key, i.projection_type, tuple(i.non_key_attributes)) for i in indexes
-    )
+        field = "lifecycle.prevent_destroy"
+        _expect(file, f"{where}.{field}", expected[field], lifecycle.get("prevent_destroy"))
 
 
 def _found_indexes(body: Mapping[str, Any], block: str) -> list[tuple[Any, ...]]:
@@ -121,57 +126,35 @@ def _found_indexes(body: Mapping[str, Any], block: str) -> list[tuple[Any, ...]]
     )
 
 
-# --- each environment root ------------------------------------------------------------------------------------------
-
-
-def _check_environment(spec: Spec, env: Environment, parsed: Mapping[str, Any], outputs: list[str]) -> None:
-    folder = f"{spec.name}/envs/{env.name}"
-    view = module_view(spec)
-    root = environment_root(view, env)
-    expected = dict(root.tfvars)
-    if root.region:
-        expected["region"] = root.region
-    if root.account_id:
-        expected["account_id"] = root.account_id
-    tfvars = decode(parsed[f"{folder}/terraform.tfvars"])
-    _expect(f"{folder}/terraform.tfvars", "variables set", sorted(expected), sorted(tfvars))
+def _check_tfvars(file: str, parsed: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
+    tfvars = decode(parsed)
+    _expect(file, "variables set", sorted(expected), sorted(tfvars))
     for name, value in expected.items():
-        _expect(f"{folder}/terraform.tfvars", name, plain(value), tfvars[name])
-    declared = sorted(_labels(parsed[f"{folder}/variables.tf"], "variable"))
-    _expect(f"{folder}/variables.tf", "variables", sorted(expected), declared)
-    _check_module_call(folder, parsed[f"{folder}/main.tf"], [name for name, _ in root.tfvars])
-    _check_account_guard(f"{folder}/main.tf", parsed[f"{folder}/main.tf"], bool(root.account_id))
-    _check_backend(folder, parsed[f"{folder}/backend.tf"], backend_settings(spec, env))
-    _check_required_version(f"{folder}/backend.tf", parsed[f"{folder}/backend.tf"], view.terraform_version)
-    _expect(f"{folder}/outputs.tf", "outputs", outputs, sorted(_labels(parsed[f"{folder}/outputs.tf"], "output")))
+        _expect(file, name, value, tfvars[name])
 
 
-def _check_module_call(folder: str, parsed: Mapping[str, Any], variables: list[str]) -> None:
-    file = f"{folder}/main.tf"
+def _check_root_main(file: str, parsed: Mapping[str, Any], values: tuple[str, list[str], bool]) -> None:
+    """An environment root's main.tf: the module call passes exactly its inputs, each from its variable, and the
+    provider names the allowed account where the spec does."""
+    source, inputs, guarded = values
     modules = [body for block in parsed.get("module", []) for body in block.values()]
     _expect(file, "module blocks", 1, len(modules))
     call = modules[0]
-    _expect(file, "module.table.source", "../..", decode(call.get("source")))
+    _expect(file, "module.table.source", source, decode(call.get("source")))
     passed = {k: call[k] for k in call if k != "source" and not _is_meta(k)}
-    _expect(file, "module.table arguments", sorted(variables), sorted(passed))
+    _expect(file, "module.table arguments", inputs, sorted(passed))
     for name, value in passed.items():
         _expect(file, f"module.table.{name}", f"${{var.{name}}}", value)
-
-
-def _check_account_guard(file: str, parsed: Mapping[str, Any], guarded: bool) -> None:
     providers = [body for block in parsed.get("provider", []) for body in block.values()]
     found = [body.get("allowed_account_ids") for body in providers]
     _expect(file, "provider.aws.allowed_account_ids", [["${var.account_id}"] if guarded else None], found)
 
 
-def _check_required_version(file: str, parsed: Mapping[str, Any], minimum: str) -> None:
+def _check_backend(file: str, parsed: Mapping[str, Any], values: tuple[Mapping[str, Any], str]) -> None:
     """The root requires the Terraform its backend needs (use_lockfile: 1.10), before `init` reads the backend."""
+    expected, minimum = values
     found = [decode(t.get("required_version")) for t in parsed.get("terraform", [])]
     _expect(file, "terraform.required_version", [f">= {minimum}"], found)
-
-
-def _check_backend(folder: str, parsed: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
-    file = f"{folder}/backend.tf"
     backends = [b for t in parsed.get("terraform", []) for b in t.get("backend", [])]
     _expect(file, "backend blocks", 1, len(backends))
     kind, body = next(iter(backends[0].items()))
@@ -180,3 +163,13 @@ def _check_backend(folder: str, parsed: Mapping[str, Any], expected: Mapping[str
         _expect(file, "backend.s3", dict(expected), decode(body))
     else:
         _expect(file, "backend type", "local", decode(kind))
+
+
+CHECKS: dict[str, Callable[[str, Mapping[str, Any], Any], None]] = {
+    "syntax": _check_syntax,
+    "labels": _check_labels,
+    "table": _check_table,
+    "tfvars": _check_tfvars,
+    "root_main": _check_root_main,
+    "backend": _check_backend,
+}

@@ -10,8 +10,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
-import hcl2
-
 from dyngen.features import table
 from dyngen.loader import Document
 from dyngen.model import Environment, Spec
@@ -192,6 +190,8 @@ BLOCKS_READ = re.compile(r'^(?:resource\s+"aws_dynamodb_table"|provider\s+"aws"|
 @lru_cache(maxsize=64)
 def _parsed(text: str) -> dict[str, Any]:
     """The environments of one module share its files: each text is parsed once."""
+    import hcl2  # loaded only when an earlier tree must be read (start-up time of the other commands)
+
     return hcl2.loads(text) if text.strip() else {}  # type: ignore[no-any-return]
 
 

@@ -7,13 +7,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import jsonschema
 
 from dyngen import model, rules, schema
 from dyngen.errors import FieldPath, InvalidSpecs, Problem
-from dyngen.loader import Document, read_document
+from dyngen.loader import Document, load_document, read_document
 from dyngen.tables import TableClaim, claims, table_name_field
 
 
@@ -30,8 +30,17 @@ class FileResult:
 
 
 def validate_file(path: Path, display: str) -> FileResult:
+    return _validated(lambda: read_document(path, display), display)
+
+
+def validate_bytes(raw: bytes, display: str) -> FileResult:
+    """The same check on bytes already read, so that a caller knows exactly which bytes the result is about."""
+    return _validated(lambda: load_document(raw, display), display)
+
+
+def _validated(load: Callable[[], Document], display: str) -> FileResult:
     try:
-        document = read_document(path, display)
+        document = load()
     except InvalidSpecs as error:
         return FileResult(display, sorted(error.problems))
     problems = validate_document(document)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import hcl2
 import pytest
@@ -20,6 +21,17 @@ REPO = Path(__file__).resolve().parents[1]
 settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("long", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+
+@pytest.fixture(autouse=True)
+def private_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own cache folder (inherited by the dyngen it runs in a subprocess): no test reads what
+    another recorded, and none writes to the user's cache. Outside the test's folders, which tests snapshot."""
+    with tempfile.TemporaryDirectory(prefix="dyngen-test-cache-") as folder:
+        monkeypatch.setenv("DYNGEN_CACHE_DIR", folder)
+        yield Path(folder)
+
 
 MINIMAL = """
 version: 1

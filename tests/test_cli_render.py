@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dyngen import cli, core
+from dyngen import cli, core, pipeline
 
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
 ENV_FILES = ("main.tf", "variables.tf", "outputs.tf", "backend.tf", "terraform.tfvars")
@@ -431,7 +431,7 @@ def test_an_unexpected_exception_is_a_one_line_bug_report_with_exit_3(
     def explode(spec):
         raise RuntimeError("boom\nsecond line of the message")
 
-    monkeypatch.setattr(core, "render_spec", explode)
+    monkeypatch.setattr(pipeline, "render_spec", explode)
     result = render("specs", "--out", "gen")
     assert result.exit_code == 3
     assert result.stdout == ""
@@ -450,7 +450,7 @@ def test_the_bug_boundary_holds_in_a_real_process(tmp_path: Path) -> None:
     """Without CliRunner: a crash inside the process still prints one line and no traceback."""
     write_spec(tmp_path, "specs/orders.yaml", spec_text())
     code = (
-        "import sys, dyngen.core as c\n"
+        "import sys, dyngen.pipeline as c\n"
         "def boom(spec): raise KeyError('unexpected')\n"
         "c.render_spec = boom\n"
         "from dyngen.cli import main\n"

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.importer.aws_documents import REPLICA_DELETION_PROTECTION, REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
+from dyngen.importer.aws_documents import (
+    REPLICA_DELETION_PROTECTION,
+    REPLICA_RECOVERY,
+    REPLICA_TAGS,
+    TableDocuments,
+)
 from dyngen.importer.draft import Draft, key_names, new_document
 
 ON = ("ENABLED", "ENABLING")

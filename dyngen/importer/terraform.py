@@ -11,7 +11,12 @@ from typing import Any
 import hcl2
 
 from dyngen.errors import FieldPath, Problem
-from dyngen.importer.aws_documents import REPLICA_DELETION_PROTECTION, REPLICA_RECOVERY, REPLICA_TAGS, TableDocuments
+from dyngen.importer.aws_documents import (
+    REPLICA_DELETION_PROTECTION,
+    REPLICA_RECOVERY,
+    REPLICA_TAGS,
+    TableDocuments,
+)
 from dyngen.importer.aws_mapping import draft_from_aws
 from dyngen.importer.draft import Draft
 from dyngen.importer.hcl_values import (
