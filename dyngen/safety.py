@@ -387,8 +387,19 @@ def _replicas_removed(before: TableFacts, after: TableFacts) -> Finding | None:
                  "move the readers in that region to another replica first")
 
 
+def _created_key_destroyed(before: TableFacts, after: TableFacts) -> Finding | None:
+    if not before.created_key or after.created_key is not False:
+        return None
+    return _warn(after, "encryption", before,
+                 "the table no longer uses the KMS key dyngen created for it: Terraform destroys the key and its "
+                 "alias, and KMS deletes the key after kms_deletion_window_days; backups and exports encrypted "
+                 "under it can no longer be read then",
+                 "keep create_kms_key until the backups made under the key have expired, or restore what you need "
+                 "from them first")
+
+
 WARNINGS = (_autoscaling_switch, _ignored_capacity, _ignored_indexes, _ignored_import, _protection_off,
-            _prevent_destroy_off, _to_on_demand, _table_class, _stream, _replicas_removed)
+            _prevent_destroy_off, _to_on_demand, _table_class, _stream, _replicas_removed, _created_key_destroyed)
 
 
 # --- building findings ----------------------------------------------------------------------------------------------

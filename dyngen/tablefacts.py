@@ -48,6 +48,7 @@ class TableFacts:
     table_class: str | None
     stream: str | None  # the stream's view type; None while the stream is off
     replica_regions: tuple[str, ...]
+    created_key: bool | None = None  # the module creates the table's KMS key (create_kms_key); None: unknown
     file: str = ""  # the spec file as the user named it, for findings (new side only)
     positions: tuple[tuple[str, int, int], ...] = ()  # (fact, line, column) in that file
 
@@ -330,6 +331,7 @@ def _facts(root: str, spec: str, env: str, source: str, state: tuple[str, ...], 
         stream=tfvars.get("stream_view_type") if tfvars.get("stream_enabled") is True else None,
         replica_regions=tuple(sorted(str(r.get("region_name")) for r in tfvars.get("replicas") or []
                                      if isinstance(r, dict))),
+        created_key=tfvars.get("create_kms_key") is True,
     )
 
 

@@ -309,7 +309,10 @@ def test_an_older_render_is_read_for_what_it_says_literally(tmp_path: Path) -> N
                                     replicas=[{"region_name": "us-east-1"}, {"region_name": "eu-central-1"}]),
      lambda d: d["settings"].update(replicas=[{"region_name": "eu-central-1"}]),
      "the replica in us-east-1 is removed: DynamoDB deletes that region's copy of the table"),
-], ids=["table-class", "stream-view-type", "stream-off", "replica-removed"])
+    (lambda d: d["settings"].update(encryption={"enabled": True, "create_kms_key": True}),
+     lambda d: d["settings"].update(encryption={"enabled": False}),
+     "the table no longer uses the KMS key dyngen created for it: Terraform destroys the key"),
+], ids=["table-class", "stream-view-type", "stream-off", "replica-removed", "created-key-dropped"])
 def test_changes_dynamodb_limits_or_that_break_readers_warn(tmp_path: Path, before: Any, change: Any,
                                                             expected: str) -> None:
     old = spec(before)
@@ -322,3 +325,9 @@ def test_adding_a_replica_or_a_stream_is_silent(tmp_path: Path) -> None:
     assert findings(tmp_path / "a", BASE, streamed) == []
     replicated = spec(lambda d: d["settings"].update(replicas=[{"region_name": "us-east-1"}]), streamed)
     assert findings(tmp_path / "b", streamed, replicated) == []
+
+
+def test_making_a_key_or_keeping_it_is_silent(tmp_path: Path) -> None:
+    keyed = spec(lambda d: d["settings"].update(encryption={"enabled": True, "create_kms_key": True}))
+    assert findings(tmp_path / "a", BASE, keyed) == []
+    assert findings(tmp_path / "b", keyed, spec(lambda d: d["settings"].update(tags={"Team": "a"}), keyed)) == []
