@@ -154,7 +154,8 @@ error_message = "Must be A or B; got ${var.x.a}."
 }
 """,
     "unicode.tfvars": 'tags = {\n"é" = "1"\n"e\u0301e" = "2"\n"日本" = "3"\n"👨\u200d👩\u200d👧" = "4"\n'
-    '"🇫🇷🇩🇪" = "5"\n"한국어" = "6"\nplain = "7"\n"rtl\\u200F" = "8"\n}\n',
+    '"🇫🇷🇩🇪" = "5"\n"한국어" = "6"\nplain = "7"\n"rtl\\u200F" = "8"\n'
+    '"\u0600ab" = "9"\n"\u0915\u094d\u0937" = "10"\n}\n',
     "lists.tf": """locals {
 l = [{
 a = 1

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 
+
 def columns(text: str) -> int:
-    """Extended grapheme clusters in `text` (UAX #29, without Prepend), which is how hclwrite counts columns."""
+    """Extended grapheme clusters in `text` (UAX #29 of Unicode 15.0, before GB9c's Indic conjuncts), which is how
+    hclwrite counts columns.
+
+    Not the `regex` package's `\\X`: it follows Unicode 15.1+, whose rule GB9c joins an Indic conjunct (`क्ष`) into
+    one cluster where terraform fmt counts two, so alignment would differ (measured with hcl-check).
+    """
     if text.isascii() and "\r" not in text:  # every ASCII character but CR LF is a cluster of its own
         return len(text)
     count, prev, emoji, ri_odd = 0, "", "", False
@@ -40,7 +46,7 @@ _HANGUL_JOINS = frozenset(
 def _grapheme_break(prev: str, kind: str, after_pict_zwj: bool, ri_odd: bool) -> bool:
     if prev == "control" or kind == "control":
         return True
-    if kind in ("extend", "zwj", "spacing"):
+    if kind in ("extend", "zwj", "spacing") or prev == "prepend":
         return False
     if prev == "zwj" and kind == "pict":
         return not after_pict_zwj
@@ -57,6 +63,8 @@ def _grapheme_kind(ch: str) -> str:
         return "extend"
     if 0x1F1E6 <= cp <= 0x1F1FF:
         return "ri"
+    if 0x0600 <= cp <= 0x11F02 and any(first <= cp <= last for first, last in _PREPEND):
+        return "prepend"
     category = unicodedata.category(ch)
     if category in ("Mn", "Me"):
         return "extend"
@@ -78,6 +86,13 @@ def _hangul_kind(cp: int) -> str | None:
         return "LV" if (cp - 0xAC00) % 28 == 0 else "LVT"
     return None
 
+
+# Grapheme_Cluster_Break=Prepend (Unicode 15.0), as (first, last) ranges; all are format or other letters.
+_PREPEND = (
+    (0x0600, 0x0605), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x0D4E, 0x0D4E),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x111C2, 0x111C3), (0x1193F, 0x1193F), (0x11941, 0x11941),
+    (0x11A3A, 0x11A3A), (0x11A84, 0x11A89), (0x11D46, 0x11D46), (0x11F02, 0x11F02),
+)  # fmt: skip
 
 # Extended_Pictographic above U+1F000 (Unicode 15), as (first, last) ranges.
 _PICTOGRAPHIC_SMP = (
