@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import hcl
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/alarms.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 
@@ -308,3 +307,14 @@ def outputs(spec: Spec) -> list[Output]:
     maps = [f"{{ for a in aws_cloudwatch_metric_alarm.{a.resource} : a.alarm_name => a.arn }}" for a in alarms(spec)]
     value = "merge(\n" + "".join(f"{m},\n" for m in maps) + ")" if maps else "{}"
     return [Output("alarm_arns", "ARN of each CloudWatch alarm, by alarm name.", value)]
+
+
+FEATURE = Feature(
+    name="alarms",
+    template="module/alarms.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

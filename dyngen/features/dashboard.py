@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen.features import Output, alarms, table
+from dyngen.features import Feature, Output, alarms, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/dashboard.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 PERIOD_SECONDS = 300
@@ -115,3 +114,14 @@ def context(spec: Spec) -> dict[str, Any]:
 def outputs(spec: Spec) -> list[Output]:
     return [Output("dashboard_arn", "ARN of the CloudWatch dashboard; null where there is none.",
                    "one(aws_cloudwatch_dashboard.this[*].dashboard_arn)")]
+
+
+FEATURE = Feature(
+    name="dashboard",
+    template="module/dashboard.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/iam.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 
 READ_ACTIONS = (
@@ -97,3 +96,14 @@ def outputs(spec: Spec) -> list[Output]:
         Output("read_write_policy_arn", "ARN of the read-write IAM policy for the table; null when not created.",
                "one(aws_iam_policy.read_write[*].arn)"),
     ]
+
+
+FEATURE = Feature(
+    name="iam",
+    template="module/iam.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

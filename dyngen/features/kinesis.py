@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Output
+from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/kinesis.tf.j2"
 # approximate_creation_date_time_precision is newer than the resource; 6.0.0 is the oldest release checked.
 PROVIDER_MINIMUM = "6.0.0"
 
@@ -41,3 +40,14 @@ def context(spec: Spec) -> dict[str, Any]:
 def outputs(spec: Spec) -> list[Output]:
     return [Output("kinesis_streaming_destination_id", "ID of the Kinesis streaming destination; null when none.",
                    "one(aws_dynamodb_kinesis_streaming_destination.this[*].id)")]
+
+
+FEATURE = Feature(
+    name="kinesis",
+    template="module/kinesis.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable
 
-TEMPLATE = "module/replicas.tf.j2"
 PROVIDER_MINIMUM = table.REGION_ARGUMENT_MINIMUM  # the replica's region is the resource's own `region` argument
 
 
@@ -41,3 +40,14 @@ def context(spec: Spec) -> dict[str, Any]:
 
 def outputs(spec: Spec) -> list[Output]:
     return []  # replica_arns (table) covers both kinds of replica
+
+
+FEATURE = Feature(
+    name="replicas",
+    template="module/replicas.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

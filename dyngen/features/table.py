@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import hcl, rules, schema
-from dyngen.features import Output
+from dyngen.features import Feature, Output
 from dyngen.model import Index, Settings, Spec
 from dyngen.variables import (
     Validation,
@@ -16,7 +16,6 @@ from dyngen.variables import (
     setting,
 )
 
-TEMPLATE = "module/table.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 # Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
@@ -584,3 +583,14 @@ def outputs(spec: Spec) -> list[Output]:
         found.append(Output("replica_arns", "ARN of each replica, by region.",
                             f"merge({inline}, {separate})" if replica_resources(spec) else inline))
     return found
+
+
+FEATURE = Feature(
+    name="table",
+    template="module/table.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=provider_minimum,
+)
