@@ -44,6 +44,14 @@ class ModuleView:
     provider_ceiling: str = PROVIDER_MAJOR_CEILING
 
     @property
+    def terraform_constraint(self) -> str:
+        return f">= {self.terraform_version}"
+
+    @property
+    def provider_constraint(self) -> str:
+        return f">= {self.provider_version}, < {self.provider_ceiling}"
+
+    @property
     def two_tables(self) -> bool:
         return table.provisioned(self.spec)
 

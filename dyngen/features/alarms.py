@@ -112,6 +112,15 @@ class Alarm:
         return " && ".join(parts + ([self.condition] if self.condition else []))
 
     @property
+    def repeat(self) -> str:
+        """The meta-argument that makes the alarm exist only when it applies: for_each over its values, else count."""
+        if self.each_values:
+            return f"for_each = {self.when} ? toset({hcl.encode(list(self.each_values))}) : toset([])"
+        if self.each_expression:
+            return f"for_each = {self.when} ? {self.each_expression} : toset([])"
+        return f"count = {self.when} ? 1 : 0"
+
+    @property
     def threshold_expression(self) -> str:
         return f"var.{self.threshold.variable}"
 

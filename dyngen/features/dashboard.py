@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dyngen import hcl
 from dyngen.features import Feature, Output, alarms, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
@@ -36,6 +37,20 @@ class Line:
     id: str | None = None
     expression: str | None = None
     visible: bool = True
+
+    @property
+    def entry(self) -> str:
+        """The line as one element of the widget's `metrics`, an HCL tuple."""
+        if self.expression:
+            fields = {"expression": self.expression, "label": self.label, "id": self.id}
+            return "[{ " + ", ".join(f"{k} = {hcl.quote(v or '')}" for k, v in fields.items()) + " }]"
+        table = [hcl.quote(alarms.TABLE[0]), alarms.TABLE[1]] if self.table else []
+        dimensions = [hcl.quote(part) for pair in self.dimensions for part in pair]
+        options = [f"stat = {hcl.quote(self.stat or '')}", f"label = {hcl.quote(self.label)}"]
+        options += [f"id = {hcl.quote(self.id)}"] if self.id else []
+        options += ["visible = false"] if not self.visible else []
+        head = [hcl.quote(NAMESPACE), hcl.quote(self.metric or ""), *table, *dimensions]
+        return "[" + ", ".join(head) + ", { " + ", ".join(options) + " }]"
 
 
 @dataclass(frozen=True)

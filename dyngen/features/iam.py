@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dyngen import hcl
 from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
@@ -36,6 +37,10 @@ class Statement:
     sid: str
     actions: tuple[str, ...]
     resources: tuple[str, ...]  # HCL expressions
+
+    @property
+    def resources_list(self) -> str:
+        return hcl.expressions(self.resources)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dyngen import hcl
 from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable
@@ -31,7 +32,7 @@ def scaling_policies(spec: Spec) -> list[str]:
 def context(spec: Spec) -> dict[str, Any]:
     return {
         "kms_key_arn": table.replica_kms_key_expression(spec, "each.value"),
-        "depends_on": scaling_policies(spec),
+        "depends_on": hcl.expressions(scaling_policies(spec)),
         "deletion_protection": table.protects_replicas(spec),
         # table_class_override exists only on aws_dynamodb_table_replica, not on the table's inline replica block.
         "table_class": table.replica_uses(spec, "table_class"),

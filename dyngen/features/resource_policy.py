@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from dyngen import hcl
 from dyngen.features import Feature, Output, fixed, iam
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
@@ -69,7 +70,7 @@ def _resources(spec: Spec) -> list[str]:
 
 
 def context(spec: Spec) -> dict[str, Any]:
-    return {"grants": GRANTS, "resources": _resources(spec), "deny_sid": DENY_INSECURE_TRANSPORT_SID}
+    return {"grants": GRANTS, "resources": hcl.expressions(_resources(spec)), "deny_sid": DENY_INSECURE_TRANSPORT_SID}
 
 
 def outputs(spec: Spec) -> list[Output]:

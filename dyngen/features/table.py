@@ -37,6 +37,15 @@ class TableResource:
     ignore_changes: tuple[str, ...]
     inline_replicas: bool = False  # replicas as `replica` blocks; elsewhere aws_dynamodb_table_replica resources
 
+    @property
+    def counted_although_single(self) -> bool:
+        """Always one: counted anyway so the address stays this[0] when an environment later turns autoscaling on."""
+        return self.count == "1"
+
+    @property
+    def ignore_changes_list(self) -> str:
+        return hcl.expressions(self.ignore_changes)
+
 
 @dataclass(frozen=True)
 class IndexView:
@@ -530,6 +539,7 @@ def context(spec: Spec) -> dict[str, Any]:
     capacity = provisioned(spec)
     return {
         "resources": resources(spec),
+        "single_resource": not provisioned(spec),
         "global_indexes": [
             IndexView(
                 index,

@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable
 
 from dyngen.hcl.widths import columns
 
@@ -91,6 +91,11 @@ def key(name: str) -> str:
     if _IDENTIFIER.match(name) and name not in _RESERVED_KEYS and name not in _PARSER_META_KEYS:
         return name
     return quote(name)
+
+
+def expressions(items: Iterable[str]) -> str:
+    """An HCL tuple of expressions written as they are: `[a, b]`."""
+    return "[" + ", ".join(items) + "]"
 
 
 def encode(value: Any) -> str:

@@ -9,8 +9,8 @@ def columns(text: str) -> int:
     """Extended grapheme clusters in `text` (UAX #29 of Unicode 15.0, before GB9c's Indic conjuncts), which is how
     hclwrite counts columns.
 
-    Not the `regex` package's `\\X`: it follows Unicode 15.1+, whose rule GB9c joins an Indic conjunct (`क्ष`) into
-    one cluster where terraform fmt counts two, so alignment would differ (measured with hcl-check).
+    Not the `regex` package's `\\X`: it follows Unicode 15.1+, whose rule GB9c joins an Indic conjunct (`क्ष`)
+    into one cluster where terraform fmt counts two, so alignment would differ (measured with hcl-check).
     """
     if text.isascii() and "\r" not in text:  # every ASCII character but CR LF is a cluster of its own
         return len(text)
