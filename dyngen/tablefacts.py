@@ -192,7 +192,8 @@ BLOCKS_READ = re.compile(r'^(?:resource\s+"aws_dynamodb_table"|provider\s+"aws"|
 @lru_cache(maxsize=64)
 def _parsed(text: str) -> dict[str, Any]:
     """The environments of one module share its files: each text is parsed once."""
-    return hcl2.loads(text) if text.strip() else {}  # type: ignore[no-any-return]
+    parsed: dict[str, Any] = hcl2.loads(text) if text.strip() else {}
+    return parsed
 
 
 def _module_facts(parsed_files: Iterable[dict[str, Any]]) -> ModuleFacts:

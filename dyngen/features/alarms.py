@@ -138,7 +138,7 @@ def used(spec: Spec) -> bool:
 
 def _applies(kind: Threshold, s: Settings) -> bool:
     if kind is CONSUMED_CAPACITY:
-        return s["billing_mode"] == "PROVISIONED"
+        return bool(s["billing_mode"] == "PROVISIONED")
     if kind is REPLICATION_LATENCY:  # MRSC global tables publish no ReplicationLatency
         return bool(s.get("replicas")) and not table.strong_consistency(s)
     return True
@@ -162,7 +162,7 @@ def kinds(spec: Spec) -> list[Threshold]:
         candidates.append(CONSUMED_CAPACITY)
     if table.replicas(spec):
         candidates.append(REPLICATION_LATENCY)
-    return [k for k in candidates if any_environment(spec, lambda s, k=k: _threshold(k)(s) is not None)]
+    return [k for k in candidates if any_environment(spec, lambda s: _threshold(k)(s) is not None)]
 
 
 # --- variables ----------------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ PROVIDER_MINIMUM = "6.0.0"
 
 
 def stream_arn(s: Settings) -> str | None:
-    return setting("kinesis_streaming_destination", "stream_arn")(s)
+    arn: str | None = setting("kinesis_streaming_destination", "stream_arn")(s)
+    return arn
 
 
 def used(spec: Spec) -> bool:

@@ -300,14 +300,14 @@ def _capacity_variables(spec: Spec) -> list[Variable]:
         found.append(Variable(
             f"{direction}_capacity", "number",
             f"Provisioned {direction} capacity units; with autoscaling, only the capacity the table is created with.",
-            per_environment(spec, lambda s, d=direction: initial_capacity(s, d)), rule="capacity", nullable=True,
+            per_environment(spec, lambda s: initial_capacity(s, direction)), rule="capacity", nullable=True,
         ))
     if spec.global_indexes:
         for direction in ("read", "write"):
             found.append(Variable(
                 f"index_{direction}_capacity", "map(number)",
                 f"Provisioned {direction} capacity of each global secondary index, by index name.",
-                per_environment(spec, lambda s, d=direction: index_capacity(spec, s, d)),
+                per_environment(spec, lambda s: index_capacity(spec, s, direction)),
                 rule="capacity", element_rule=True,
             ))
     return found
@@ -317,9 +317,10 @@ def initial_capacity(s: Settings, direction: str) -> int | None:
     """The table's capacity; an autoscaled table without one starts at its autoscaling minimum."""
     if s["billing_mode"] != "PROVISIONED":
         return None
-    if s.get(f"{direction}_capacity") is not None:
-        return s[f"{direction}_capacity"]
-    return setting("autoscaling", direction, "min_capacity")(s)
+    capacity: int | None = s.get(f"{direction}_capacity")
+    if capacity is None:
+        capacity = setting("autoscaling", direction, "min_capacity")(s)
+    return capacity
 
 
 def index_capacity(spec: Spec, s: Settings, direction: str) -> dict[str, int]:
