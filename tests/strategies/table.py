@@ -130,8 +130,8 @@ def table_name_templates(draw: Callable[..., Any], project: str | None, envs: li
     placeholders = ["{env}", "{name}"] + (["{project}"] if project else [])
     literal = st.from_regex(r"\A[A-Za-z0-9_.-]{1,10}\Z", fullmatch=True)
     parts = draw(st.lists(st.one_of(st.sampled_from(placeholders), literal), min_size=1, max_size=5))
-    if "{env}" not in parts and len(envs) > 1 and draw(st.booleans()):
-        parts.append("{env}")  # one table per environment, usually
+    if "{env}" not in parts and len(envs) > 1:
+        parts.append("{env}")  # one table per environment: two environments may not name the same table
     template = "".join(parts)
     longest = max(len(_rendered(template, project, env, name)) for env in envs)
     shortest = min(len(_rendered(template, project, env, name)) for env in envs)
