@@ -1,4 +1,4 @@
-"""Fuzzing `dyngen validate` and `dyngen render` with mutations of valid specs (tests/strategies.py).
+"""Fuzzing `dyngen validate` and `dyngen render` with mutations of valid specs (tests/strategies/).
 
 Mutations: keys renamed, values of the wrong type or out of range, nodes deleted or duplicated, random bytes inserted
 into the YAML text, truncation. Whatever the input:
