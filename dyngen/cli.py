@@ -11,7 +11,7 @@ import tempfile
 import traceback
 from functools import partial, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, overload
 
 import click
 
@@ -121,8 +121,21 @@ def report_failure(options: dict[str, Any], problems: list[Problem], error: str 
         click.echo(str(Annotation("error", error, options.get("error_path", ""))))
 
 
-def handle_errors(command: Callable[..., int] | None = None, *,
-                  failure_object: FailureObject = problems_object) -> Any:
+CommandBody = Callable[..., int]
+ClickCallback = Callable[..., None]
+
+
+@overload
+def handle_errors(command: CommandBody) -> ClickCallback: ...
+
+
+@overload
+def handle_errors(*, failure_object: FailureObject) -> Callable[[CommandBody], ClickCallback]: ...
+
+
+def handle_errors(
+    command: CommandBody | None = None, *, failure_object: FailureObject = problems_object
+) -> ClickCallback | Callable[[CommandBody], ClickCallback]:
     """The one place that maps outcomes to exit codes; anything unexpected is reported as a bug.
     `failure_object` is what `--format json` prints when the command fails."""
     if command is None:

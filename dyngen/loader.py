@@ -153,7 +153,7 @@ class _Alias:
 _Item = Union[Node, _Alias]
 
 
-def _pos(mark: Mark) -> Position:
+def _pos(mark: Mark | yaml._yaml.Mark) -> Position:  # the C loader has its own Mark
     return (mark.line + 1, mark.column + 1)
 
 
@@ -219,6 +219,7 @@ def _compose(text: str) -> Node:
         if loader.check_event(StreamEndEvent):
             raise _Refusal("file is empty", (1, 1))  # where an editor puts the cursor
         root = loader.compose_document()
+        assert root is not None  # the stream is not empty
         if not loader.check_event(StreamEndEvent):
             position = _pos(loader.peek_event().start_mark)
             raise _Refusal(
@@ -283,6 +284,7 @@ class _SpecLoader(yaml.SafeLoader):
         if not isinstance(event, (SequenceStartEvent, MappingStartEvent)):
             return super().compose_node(parent, index)
         if self._depth >= MAX_DEPTH:
+            assert event.start_mark is not None  # the composer's events carry their marks
             raise _Refusal(f"nesting deeper than {MAX_DEPTH} levels", _pos(event.start_mark))
         self._depth += 1
         if event.anchor is not None:
@@ -342,6 +344,7 @@ class _Converter:
             return [self.value(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if not self._tag_fits(node, MAP, "a mapping", path):
             return None
+        assert isinstance(node, MappingNode)  # PyYAML composes scalars, sequences and mappings only
         result: dict[str, Any] = {}
         for key, key_position, item in self._entries(node, path, 0):
             self.keys[path + (key,)] = key_position
@@ -364,7 +367,7 @@ class _Converter:
 
     def _text(self, node: ScalarNode, path: FieldPath) -> str | None:
         """A string as Unicode: JSON-style surrogate pairs (`"\\ud83d\\ude80"`) joined, a lone half refused."""
-        text = node.value
+        text: str = node.value
         if not any("\ud800" <= ch <= "\udfff" for ch in text):
             return text
         try:

@@ -104,12 +104,14 @@ def resolve_settings(document: Mapping[str, Any], env: str) -> dict[str, Any]:
     defaults inside every object the layers left partial (backend.s3, autoscaling.read, each replica)."""
     profile = PROFILES.get(profile_name(document, env) or "", {})
     merged = deep_merge(deep_merge(schema.defaults(), profile), user_settings(document, env))
-    return schema.with_defaults(merged)
+    resolved: dict[str, Any] = schema.with_defaults(merged)
+    return resolved
 
 
 def table_name_template(document: Mapping[str, Any]) -> str:
     if document.get("table_name"):
-        return document["table_name"]
+        template: str = document["table_name"]
+        return template
     return DEFAULT_TABLE_NAME if document.get("project") else DEFAULT_TABLE_NAME_WITHOUT_PROJECT
 
 

@@ -51,9 +51,14 @@ def problem_annotation(problem: Problem, level: str = "error") -> Annotation:
 class LocatedFinding(Protocol):
     """What a change-safety finding offers (dyngen.safety.Finding): a refusal is an error, anything else a warning."""
 
-    file: str
-    line: int | None
-    column: int | None
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def line(self) -> int | None: ...
+
+    @property
+    def column(self) -> int | None: ...
 
     @property
     def refused(self) -> bool: ...

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Mapping
 
 from dyngen import adopt, hcl, schema
-from dyngen.features import Output, all_features, table
+from dyngen.features import Feature, Output, table
+from dyngen.features.registry import FEATURES
 from dyngen.model import Environment, Spec, plain
 from dyngen.variables import Variable
 
@@ -43,6 +43,14 @@ class ModuleView:
     terraform_version: str
     provider_version: str
     provider_ceiling: str = PROVIDER_MAJOR_CEILING
+
+    @property
+    def terraform_constraint(self) -> str:
+        return f">= {self.terraform_version}"
+
+    @property
+    def provider_constraint(self) -> str:
+        return f">= {self.provider_version}, < {self.provider_ceiling}"
 
     @property
     def two_tables(self) -> bool:
@@ -110,31 +118,21 @@ def markdown_text(text: str) -> str:
 
 
 def module_view(spec: Spec) -> ModuleView:
-    features = [f for f in all_features() if f.used(spec)]
+    features = [f for f in FEATURES if f.used(spec)]
     return ModuleView(
         spec=spec,
-        parts=_data_sources(features, spec) + tuple(Part(f.TEMPLATE, f.context(spec)) for f in features),
+        parts=_data_sources(features, spec) + tuple(Part(f.template, f.context(spec)) for f in features),
         variables=tuple(v for f in features for v in f.variables(spec)),
         outputs=tuple(o for f in features for o in f.outputs(spec)),
         terraform_version=terraform_minimum(spec),
-        provider_version=max((_provider_minimum(f, spec) for f in features), key=_version_key),
+        provider_version=max((f.provider_minimum(spec) for f in features), key=_version_key),
     )
 
 
-def _data_sources(features: list[ModuleType], spec: Spec) -> tuple[Part, ...]:
+def _data_sources(features: list[Feature], spec: Spec) -> tuple[Part, ...]:
     """The account, partition and region are read once for the whole module, whichever features need them."""
-    sources = sorted({s for f in features for s in _needed_data_sources(f, spec)})
+    sources = sorted({s for f in features for s in f.data_sources(spec)})
     return (Part("module/data.tf.j2", {"sources": sources}),) if sources else ()
-
-
-def _needed_data_sources(feature: ModuleType, spec: Spec) -> tuple[str, ...]:
-    decide = getattr(feature, "data_sources", None)
-    return decide(spec) if decide else getattr(feature, "DATA_SOURCES", ())
-
-
-def _provider_minimum(feature: ModuleType, spec: Spec) -> str:
-    decide = getattr(feature, "provider_minimum", None)
-    return decide(spec) if decide else feature.PROVIDER_MINIMUM
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -40,7 +40,8 @@ def _parser() -> Any:
 
 def _parse(path: str, text: str) -> dict[str, Any]:
     try:
-        return _parser().loads(text)
+        parsed: dict[str, Any] = _parser().loads(text)
+        return parsed
     except Exception as error:  # python-hcl2 raises lark errors of many kinds
         raise RoundTripError(path, "(syntax)", "parseable HCL", f"{type(error).__name__}: {error}") from error
 

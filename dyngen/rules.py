@@ -422,7 +422,8 @@ def _strong_consistency_regions(c: Checker, env: str, s: Settings, witness: str 
                        because=(("replicas",),))
         return
     region_set = MRSC_REGION_SETS[sets[0]]
-    others = [(("replicas", i, "region_name"), r["region_name"]) for i, r in enumerate(s["replicas"])]
+    others: list[tuple[tuple[str | int, ...], str]] = [
+        (("replicas", i, "region_name"), r["region_name"]) for i, r in enumerate(s["replicas"])]
     if witness:
         others.append((("global_table_witness", "region_name"), witness))
         if witness == table_region or witness in {r["region_name"] for r in s["replicas"]}:
@@ -589,7 +590,7 @@ def per_index_setting_names(c: Checker, env: str, s: Settings) -> Iterator[Probl
                 line, column = c.document.locate(where, key=True)
                 known = ", ".join(sorted(names)) or "none"
                 yield Problem(c.document.file, line, column,
-                              f"{'.'.join(path)} names `{name}`, which is not a global secondary index (known: {known})", where)
+                              f"{'.'.join(map(str, path))} names `{name}`, which is not a global secondary index (known: {known})", where)
 
 
 def warm_throughput_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:

@@ -31,11 +31,13 @@ def write_schema(path: Path) -> Path:
 
 @cache
 def load_schema() -> dict[str, Any]:
-    return json.loads(schema_text())
+    loaded: dict[str, Any] = json.loads(schema_text())
+    return loaded
 
 
 def definition(name: str) -> dict[str, Any]:
-    return load_schema()["definitions"][name]
+    found: dict[str, Any] = load_schema()["definitions"][name]
+    return found
 
 
 def enum(name: str) -> list[Any]:

@@ -193,7 +193,8 @@ def _parsed(text: str) -> dict[str, Any]:
     """The environments of one module share its files: each text is parsed once."""
     import hcl2  # loaded only when an earlier tree must be read (start-up time of the other commands)
 
-    return hcl2.loads(text) if text.strip() else {}  # type: ignore[no-any-return]
+    parsed: dict[str, Any] = hcl2.loads(text) if text.strip() else {}
+    return parsed
 
 
 def _module_facts(parsed_files: Iterable[dict[str, Any]]) -> ModuleFacts:

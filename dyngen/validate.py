@@ -247,7 +247,7 @@ def _pattern_help(node: dict[str, Any]) -> str:
 def _type_names(expected: Any) -> str:
     names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number",
              "number": "a number", "boolean": "true or false", "null": "null"}
-    kinds = expected if isinstance(expected, list) else [expected]
+    kinds: list[str] = expected if isinstance(expected, list) else [expected]
     return " or ".join(names.get(k, k) for k in kinds)
 
 

@@ -1,27 +1,21 @@
-"""Shared fixtures: build specs from YAML text, render them, parse the output back with python-hcl2."""
+"""Shared fixtures: render YAML spec text, run the CLI. The helpers they use live in tests/helpers.py."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-import textwrap
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
-import hcl2
 import pytest
 from hypothesis import settings
 
-from dyngen.loader import load_document
-from dyngen.model import Spec, build_spec
 from dyngen.render import render_spec
-from dyngen.validate import validate_document
+from tests.helpers import MINIMAL, run_cli as _run_cli, spec_from_yaml
 
-REPO = Path(__file__).resolve().parents[1]
 settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("long", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
 
 
 @pytest.fixture(autouse=True)
@@ -31,30 +25,6 @@ def private_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="dyngen-test-cache-") as folder:
         monkeypatch.setenv("DYNGEN_CACHE_DIR", folder)
         yield Path(folder)
-
-
-MINIMAL = """
-version: 1
-name: orders
-project: shop
-hash_key: order_id
-attributes:
-  order_id: S
-environments:
-  dev: {}
-"""
-
-
-def spec_from_yaml(text: str, file: str = "specs/test.yaml") -> Spec:
-    """A Spec from YAML text; fails the test with every problem when the text is not a valid spec."""
-    document = load_document(textwrap.dedent(text).encode(), file)
-    problems = validate_document(document)
-    assert not problems, "\n".join(f"{p.line}:{p.column}: {p.message} [{p.field_path}]" for p in problems)
-    return build_spec(document.data, file)
-
-
-def parse_hcl(text: str) -> dict[str, Any]:
-    return hcl2.loads(text)
 
 
 @pytest.fixture
@@ -68,12 +38,7 @@ def minimal_spec_yaml() -> str:
     return MINIMAL
 
 
-def resources(parsed: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
-    """{name: body} of every `resource "<type>" "<name>"` block of a parsed file (python-hcl2 8.x format)."""
-    found: dict[str, dict[str, Any]] = {}
-    for block in parsed.get("resource", []):
-        for rtype, named in block.items():
-            if rtype.strip('"') == resource_type:
-                for name, body in named.items():
-                    found[name.strip('"')] = body
-    return found
+@pytest.fixture
+def run_cli() -> Callable[..., object]:
+    """`run_cli("validate", path)`: dyngen in-process, its output shown when the test fails (tests.helpers.run_cli)."""
+    return _run_cli

@@ -17,7 +17,7 @@ from dyngen import cache, core, pipeline, render, roundtrip
 from dyngen.errors import RoundTripError
 from dyngen.meaning import Expectation, expectations
 from dyngen.plan import Action
-from tests.conftest import spec_from_yaml
+from tests.helpers import spec_from_yaml
 
 SPEC = """\
 version: 1

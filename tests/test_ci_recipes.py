@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from dyngen.cli import main
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CI = REPO / "docs" / "ci"
 RECIPES = {"github-actions.yml": "vendor.github-workflows", "gitlab-ci.yml": "vendor.gitlab-ci"}

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from dyngen.cli import main
 
 VALID = b"version: 1\nname: orders\nhash_key: id\nattributes:\n  id: S\nenvironments:\n  dev: {}\n"
 
@@ -24,13 +22,14 @@ CASES = [
     ("tab", b"version: 1\nattributes:\n\tid: S\n", "3:1", "indent with spaces, not tabs"),
     ("not_a_mapping", b"- a\n- b\n", "1:1", "must be a mapping"),
 ]
+from tests.helpers import run_cli
 
 
 @pytest.mark.parametrize(("raw", "where", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_yaml_is_located_and_exits_1(tmp_path: Path, raw: bytes, where: str, message: str) -> None:
     spec = tmp_path / "orders.yaml"
     spec.write_bytes(raw)
-    result = CliRunner().invoke(main, ["validate", str(spec)], catch_exceptions=False)
+    result = run_cli("validate", str(spec))
     assert result.exit_code == 1, result.output
     assert message in result.output
     assert f"{spec}:{where}" in result.output
@@ -41,4 +40,4 @@ def test_bad_yaml_is_located_and_exits_1(tmp_path: Path, raw: bytes, where: str,
 def test_bom_and_crlf_are_fine(tmp_path: Path, raw: bytes) -> None:
     spec = tmp_path / "orders.yaml"
     spec.write_bytes(raw)
-    assert CliRunner().invoke(main, ["validate", str(spec)], catch_exceptions=False).exit_code == 0
+    assert run_cli("validate", str(spec)).exit_code == 0

@@ -11,13 +11,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from dyngen import cli, core, pipeline
+from dyngen import core, pipeline
 
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
 ENV_FILES = ("main.tf", "variables.tf", "outputs.tf", "backend.tf", "terraform.tfvars")
 CHANGE_LINE = re.compile(r"^(create|update|delete|foreign) (\S+)$", re.MULTILINE)
+from tests.helpers import run_cli
 
 
 def spec_text(name: str = "orders", envs: tuple[str, ...] = ("dev", "prod"), *, project: str = "shop",
@@ -78,7 +78,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def render(*args: str):
-    result = CliRunner().invoke(cli.main, ["render", *args], catch_exceptions=False)
+    result = run_cli("render", *args)
     return result
 
 

@@ -8,9 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from dyngen import cli
 
 SPEC = """\
 version: 1
@@ -34,6 +33,7 @@ AUTOSCALED_PROD = """\
       read: {min_capacity: 20, max_capacity: 100}
       write: {min_capacity: 10, max_capacity: 100}
 """
+from tests.helpers import run_cli
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def render(*args: str) -> Result:
-    return CliRunner().invoke(cli.main, ["render", *args], catch_exceptions=False)
+    return run_cli("render", *args)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -141,7 +141,7 @@ def test_roots_sharing_one_state_are_invalid(repo: Path, command: str) -> None:
     edit(repo, "settings:\n  region: eu-west-1", shared)
     edit(repo, "settings:\n  region: eu-west-1", shared, spec="users")
     before = tree(repo / "generated")
-    result = CliRunner().invoke(cli.main, [command], catch_exceptions=False)
+    result = run_cli(command)
     assert result.exit_code == 1
     assert tree(repo / "generated") == before
     lines = [line for line in result.stdout.splitlines() if ": error: " in line]

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from dyngen.cli import main
 
 SPEC = """\
 version: 1
@@ -19,10 +18,11 @@ attributes: {id: S}
 environments:
   dev: {}
 """
+from tests.helpers import run_cli
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
+    result = run_cli(*args)
     assert isinstance(result.exception, (SystemExit, type(None))), result.output
     return result
 

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from dyngen import cli
-from dyngen.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
@@ -56,10 +55,11 @@ attributes:
 environments:
   dev: {}
 """
+from tests.helpers import run_cli
 
 
 def validate(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(main, ["validate", *args], env=env)
+    result = run_cli("validate", *args, env=env)
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.output
     return result
 
@@ -190,7 +190,7 @@ def test_json_output_is_only_json(tmp_path: Path) -> None:
 
 def test_no_colour_when_output_is_not_a_terminal(tmp_path: Path) -> None:
     bad = write(tmp_path, "orders.yaml", BAD_SCHEMA)
-    result = CliRunner().invoke(main, ["validate", str(bad)], color=True, env={"NO_COLOR": None})
+    result = run_cli("validate", str(bad), color=True, env={"NO_COLOR": None})
     assert result.exit_code == 1
     assert not ANSI.search(result.output)
 

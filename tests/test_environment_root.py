@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from dyngen.roundtrip import decode
-from tests.conftest import parse_hcl
+from tests.helpers import parse_hcl
 
 Render = Callable[[str], dict[str, str]]
 

@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 
 from dyngen.roundtrip import decode
-from tests.conftest import parse_hcl, resources
+from tests.helpers import parse_hcl, resources
 from tests.tools import TOOLS, require
 
 HOSTILE = [

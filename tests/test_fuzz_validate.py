@@ -1,4 +1,4 @@
-"""Fuzzing `dyngen validate` and `dyngen render` with mutations of valid specs (tests/strategies.py).
+"""Fuzzing `dyngen validate` and `dyngen render` with mutations of valid specs (tests/strategies/).
 
 Mutations: keys renamed, values of the wrong type or out of range, nodes deleted or duplicated, random bytes inserted
 into the YAML text, truncation. Whatever the input:
@@ -17,11 +17,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dyngen.cli import main
+from tests.helpers import run_cli
 from tests.strategies import HOSTILE, hostile_text, spec_documents, spec_yaml
 
 RELAXED = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -146,7 +146,7 @@ def spec_folder(raw: bytes) -> Any:
 
 
 def validate() -> Result:
-    return CliRunner().invoke(main, ["validate", SPEC], catch_exceptions=False, env={"NO_COLOR": "1"})
+    return run_cli("validate", SPEC, env={"NO_COLOR": "1"})
 
 
 def assert_answered(result: Result) -> None:
@@ -174,8 +174,7 @@ def check_input(raw: bytes) -> None:
             (out / "keep").mkdir(parents=True)
             (out / "keep" / "note.txt").write_text("not dyngen's\n")
             before = snapshot(out)
-            rendered = CliRunner().invoke(main, ["render", SPEC, "--out", "out"], catch_exceptions=False,
-                                          env={"NO_COLOR": "1"})
+            rendered = run_cli("render", SPEC, "--out", "out", env={"NO_COLOR": "1"})
             assert rendered.exit_code == 1, f"exit {rendered.exit_code}\n{rendered.stdout}\n{rendered.stderr}"
             assert snapshot(out) == before
             assert sorted(p.name for p in folder.iterdir()) == ["out", SPEC]

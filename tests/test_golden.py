@@ -11,7 +11,7 @@ import pytest
 
 from dyngen import core
 from dyngen.plan import Action
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 SPECS = sorted((REPO / "specs").glob("*.yaml"))
 

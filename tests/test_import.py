@@ -13,13 +13,12 @@ from typing import Any
 
 import hcl2
 import pytest
-from click.testing import CliRunner
 
 from dyngen import core
-from dyngen.cli import main
 from dyngen.importer import ImportOptions, aws_documents, import_sources
 from dyngen.importer.fixtures import fixture_files
 from dyngen.importer.terraform import table_documents
+from tests.helpers import run_cli
 from tests.tools import assert_external_checks_pass, require, tf_plan, write_tree
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,7 +55,7 @@ def test_aws_documents_become_the_expected_spec(case: Path, monkeypatch: pytest.
 def test_what_dynamodb_refuses_is_refused_with_validates_message(case: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["import", str(case)])
+    result = run_cli("import", str(case))
     assert result.exit_code == 1
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
     assert expected in result.output.splitlines()
@@ -108,7 +107,7 @@ def test_unresolved_terraform_is_located_kept_as_todo_and_fails_unless_partial(t
 
 
 def run(*args: str) -> Any:
-    return CliRunner().invoke(main, ["import", *args])
+    return run_cli("import", *args)
 
 
 def test_writes_one_spec_per_table_and_never_overwrites_without_force(tmp_path: Path,

@@ -7,14 +7,13 @@ from typing import Any, Iterator
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from dyngen.cli import main
 
 boto3 = pytest.importorskip("boto3", reason="the aws extra is not installed")
 moto = pytest.importorskip("moto", reason="moto (a test dependency) is not installed")
 
 REGION = "eu-west-1"
+from tests.helpers import run_cli
 
 
 @pytest.fixture
@@ -74,7 +73,7 @@ def create_orders_table() -> str:
 
 def test_a_live_table_becomes_the_spec_that_says_the_same(aws: None) -> None:
     key = create_orders_table()
-    result = CliRunner().invoke(main, ["import", "--aws", "orders-prod", "--region", REGION, "--stdout"])
+    result = run_cli("import", "--aws", "orders-prod", "--region", REGION, "--stdout")
     assert result.exit_code == 0, result.output
     spec: dict[str, Any] = yaml.safe_load(result.stdout)
     assert {k: spec[k] for k in ("name", "table_name", "hash_key", "range_key", "attributes")} == {
@@ -107,7 +106,7 @@ def test_a_live_table_becomes_the_spec_that_says_the_same(aws: None) -> None:
 
 
 def test_a_missing_table_is_one_line_and_exit_1(aws: None) -> None:
-    result = CliRunner().invoke(main, ["import", "--aws", "nosuch", "--region", REGION, "--stdout"])
+    result = run_cli("import", "--aws", "nosuch", "--region", REGION, "--stdout")
     assert result.exit_code == 1
     [line] = result.output.splitlines()
     assert line.startswith("error: AWS: ResourceNotFoundException: ")
@@ -119,6 +118,6 @@ def test_no_credentials_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    result = CliRunner().invoke(main, ["import", "--aws", "orders", "--region", REGION, "--stdout"])
+    result = run_cli("import", "--aws", "orders", "--region", REGION, "--stdout")
     assert result.exit_code == 1
     assert result.output == "error: AWS: Unable to locate credentials\n"

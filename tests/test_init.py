@@ -17,17 +17,16 @@ import hcl2
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from dyngen import schema
-from dyngen.cli import main
-from tests.conftest import resources
+from tests.helpers import resources, run_cli
 
 MODELINE = "# yaml-language-server: $schema="
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = run_cli(*args)
     print(result.output)
     return result
 
@@ -133,7 +132,7 @@ def test_without_a_schema_the_modeline_names_where_schema_write_puts_it(tmp_path
 def test_in_this_repository_the_modeline_is_the_example_specs_one(tmp_path: Path) -> None:
     """The examples' modeline: a spec written beside them would point at schemas/ exactly as they do."""
     from dyngen.scaffold import find_schema, relative
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     found = find_schema(REPO / "specs")
     assert found is not None and relative(found, REPO / "specs") == "../schemas/dyngen.schema.json"

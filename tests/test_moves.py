@@ -17,7 +17,7 @@ import pytest
 
 from dyngen.render import render_spec
 from dyngen.roundtrip import decode
-from tests.conftest import parse_hcl, resources, spec_from_yaml
+from tests.helpers import parse_hcl, resources, spec_from_yaml
 from tests.tools import REQUIRED
 
 TERRAFORM = shutil.which("terraform")

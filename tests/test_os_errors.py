@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from dyngen import writer
-from dyngen.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = """\
@@ -30,6 +29,7 @@ attributes: {id: S}
 environments:
   dev: {}
 """
+from tests.helpers import run_cli
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def spec(tmp_path: Path) -> Path:
 
 
 def render(*args: str) -> Result:
-    return CliRunner().invoke(main, ["render", *args])
+    return run_cli("render", *args)
 
 
 def assert_one_line_user_error(result: Result, *expected: str) -> None:

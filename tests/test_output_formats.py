@@ -10,10 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from dyngen.cli import main
-from dyngen.output_formats import Annotation, escape_data, escape_property, finding_annotation
+from dyngen.output_formats import (
+    Annotation,
+    escape_data,
+    escape_property,
+    finding_annotation,
+)
+from tests.helpers import run_cli
 
 VALID = """\
 version: 1
@@ -49,7 +54,7 @@ def annotations(stdout: str) -> list[dict[str, str]]:
 
 def run(args: list[str], folder: Path) -> Result:
     with contextlib.chdir(folder):
-        return CliRunner().invoke(main, args, catch_exceptions=False)
+        return run_cli(*args)
 
 
 def write_spec(folder: Path, name: str, text: str | None = None) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.helpers import REPO, run_cli
 from tests.wheelhouse import build_wheelhouse
 
 HOOKS = ("dyngen-validate", "dyngen-check", "dyngen-render")
@@ -107,13 +107,11 @@ def test_a_spec_changed_without_rendering_is_blocked_and_render_fixes_it(tmp_pat
 
 
 def test_render_fail_on_change_fails_only_when_it_wrote(tmp_path: Path) -> None:
-    from click.testing import CliRunner
 
-    from dyngen.cli import main
 
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "a.yaml").write_text(
         "version: 1\nname: a\nhash_key: id\nattributes: {id: S}\nenvironments: {dev: {}}\n")
     args = ["render", str(tmp_path / "specs"), "--out", str(tmp_path / "out"), "--fail-on-change", "-q"]
-    assert CliRunner().invoke(main, args).exit_code == 1  # created the tree
-    assert CliRunner().invoke(main, args).exit_code == 0  # nothing left to write
+    assert run_cli(*args).exit_code == 1  # created the tree
+    assert run_cli(*args).exit_code == 0  # nothing left to write

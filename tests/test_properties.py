@@ -1,4 +1,4 @@
-"""Properties of dyngen over generated VALID specs (tests/strategies.py), each over the hypothesis profile's examples
+"""Properties of dyngen over generated VALID specs (tests/strategies/), each over the hypothesis profile's examples
 (HYPOTHESIS_PROFILE=default: 25, long: 2000):
 
 - the spec's YAML loads back to the same data and validates;

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dyngen.model import PROFILES
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 import dyngen.features
 from dyngen import render
-from dyngen.cli import main
-from tests.conftest import REPO
+from tests.helpers import REPO, run_cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SECTION = README[README.index("## Using dyngen in your own repository"):README.index("## Writing safely")]
@@ -52,7 +50,7 @@ def test_the_start_a_spec_commands_work_as_written(tmp_path: Path, monkeypatch: 
     commands = shell_lines("Start a spec")
     assert [c[0] for c in commands] == ["init", "schema", "validate", "render"]
     for args in commands:
-        result = CliRunner().invoke(main, args)
+        result = run_cli(*args)
         assert result.exit_code == 0, (args, result.output)
     spec = (tmp_path / "specs" / "orders.yaml").read_text()
     assert spec.startswith("# yaml-language-server: $schema=../schemas/dyngen.schema.json\n")
@@ -83,16 +81,15 @@ def test_the_gitignore_keeps_the_lock_file_and_tfvars_and_render_leaves_them_alo
     repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / ".gitignore").write_text(gitignore)
-    run = CliRunner().invoke
-    assert run(main, ["init", "orders", "--hash-key", "id", "--env", "dev", "--dir", str(repo / "specs")]).exit_code == 0
+    assert run_cli("init", "orders", "--hash-key", "id", "--env", "dev", "--dir", str(repo / "specs")).exit_code == 0
     out = ["--out", str(repo / "generated")]
-    assert run(main, ["render", str(repo / "specs"), *out, "-q"]).exit_code == 0
+    assert run_cli("render", str(repo / "specs"), *out, "-q").exit_code == 0
     root = repo / "generated" / "orders" / "envs" / "dev"
     (root / ".terraform.lock.hcl").write_text("# lock\n")
     (root / ".terraform" / "providers").mkdir(parents=True)
     (root / "terraform.tfstate").write_text("{}")
-    assert run(main, ["render", str(repo / "specs"), *out, "--check"]).exit_code == 0
-    assert run(main, ["render", str(repo / "specs"), *out, "--fail-on-change"]).exit_code == 0
+    assert run_cli("render", str(repo / "specs"), *out, "--check").exit_code == 0
+    assert run_cli("render", str(repo / "specs"), *out, "--fail-on-change").exit_code == 0
     assert (root / ".terraform.lock.hcl").read_text() == "# lock\n"
     ignored = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], cwd=repo, capture_output=True,
                              text=True, input="\n".join(str(p.relative_to(repo)) for p in sorted(root.iterdir())))

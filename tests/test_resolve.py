@@ -12,7 +12,7 @@ import pytest
 from dyngen.features import table
 from dyngen.model import Environment, Spec
 from dyngen.validate import validate_file
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.tools import TOOLS, require
 
 TF_RESOLVE = TOOLS / "tf-resolve"

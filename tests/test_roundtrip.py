@@ -9,7 +9,7 @@ import pytest
 from dyngen import render
 from dyngen.errors import RoundTripError
 from dyngen.roundtrip import check_tree, decode
-from tests.conftest import spec_from_yaml
+from tests.helpers import spec_from_yaml
 
 SPEC = """
 version: 1

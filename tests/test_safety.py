@@ -18,7 +18,7 @@ from dyngen.render import render_spec
 from dyngen.safety import Finding, Severity, assess
 from dyngen.tablefacts import read_root, spec_facts
 from dyngen.validate import validate_file
-from tests.conftest import REPO, spec_from_yaml
+from tests.helpers import REPO, spec_from_yaml
 from tests.strategies import spec_documents, spec_yaml
 from tests.tools import write_tree
 

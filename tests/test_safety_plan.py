@@ -17,7 +17,7 @@ import yaml
 
 from dyngen.render import render_spec
 from dyngen.safety import Severity
-from tests.conftest import spec_from_yaml
+from tests.helpers import spec_from_yaml
 from tests.test_safety import AUTOSCALED, BASE, findings, gsi, spec, with_lsi
 from tests.tools import require, tf_plan, write_tree
 

@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.tools import run_tool
 
 EXAMPLE = REPO / "generated" / "audit-log"

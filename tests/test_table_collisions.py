@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from dyngen.cli import main
 
 SPEC = """\
 version: 1
@@ -21,6 +20,7 @@ attributes: {{id: S}}
   prod: {{}}
   {other_env}: {{}}
 """
+from tests.helpers import run_cli
 
 
 def spec(name: str, *, table_name: str = "", region: str = "eu-west-1", account: str = "",
@@ -33,7 +33,7 @@ def spec(name: str, *, table_name: str = "", region: str = "eu-west-1", account:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
+    result = run_cli(*args)
     assert isinstance(result.exception, (SystemExit, type(None))), result.output
     return result
 

@@ -13,7 +13,7 @@ import pytest
 from dyngen.features import table
 from dyngen.model import Environment, Spec
 from dyngen.validate import validate_file
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.tools import summary_line, tf_plan
 
 GENERATED = REPO / "generated"

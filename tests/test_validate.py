@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from dyngen.cli import main
 
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"^# expect: (?P<line>\d+):(?P<column>\d+): (?P<message>.+?)(?: \[at (?P<field>\S+)\])?$")
+from tests.helpers import run_cli
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def cases(kind: str) -> list[Path]:
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, ["validate", *args])
+    result = run_cli("validate", *args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 

@@ -101,3 +101,8 @@ def summary_line(report: Mapping[str, Any]) -> str:
     """tf-plan's last line: `tf-plan: R roots, E errors, W warnings[, U not converged]`."""
     lines = report["_run"].stdout.strip().splitlines()
     return lines[-1] if lines else report["_run"].stderr
+
+
+def external_checks(files: Mapping[str, str], folder: Path) -> None:
+    """Write a rendered tree below `folder` and run the external checks on it (assert_external_checks_pass)."""
+    assert_external_checks_pass(write_tree(files, folder))

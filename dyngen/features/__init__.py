@@ -1,23 +1,19 @@
-"""The parts of the generated module. Each feature module decides, from the spec, whether it is used, which
-variables and outputs it adds, and what its template partial receives; templates only lay that out.
+"""The parts of the generated module: the typed contract every feature module fulfils (`Feature`, `Output`).
 
-A feature module defines:
-    TEMPLATE: str                                  partial under templates/module/, rendered into main.tf
-    used(spec) -> bool                             render nothing of the feature when False
-    variables(spec) -> list[Variable]
-    outputs(spec) -> list[Output]
-    context(spec) -> dict[str, Any]                what the partial receives as `c`
-    PROVIDER_MINIMUM: str                          the oldest hashicorp/aws release with every argument it uses
-and may define:
-    provider_minimum(spec) -> str                  when the minimum depends on what the spec uses
-    DATA_SOURCES: tuple[str, ...]                  data sources it reads as data.<type>.current, declared once
-    data_sources(spec) -> tuple[str, ...]          when those depend on what the spec uses
+Each feature module decides, from the spec, whether it is used, which variables and outputs it adds and what its
+template partial receives, and exposes that as one `FEATURE = Feature(...)`; dyngen.features.registry lists them in
+output order. Templates only lay out what `context` returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
+from typing import Any, Callable, TypeVar
+
+from dyngen.model import Spec
+from dyngen.variables import Variable
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,23 +23,20 @@ class Output:
     value: str  # an HCL expression inside the module
 
 
-def all_features() -> tuple[ModuleType, ...]:
-    # Imported here so that each feature module can import this package's helpers without a cycle.
-    from dyngen.features import (
-        alarms,
-        autoscaling,
-        backup,
-        contributor_insights,
-        dashboard,
-        iam,
-        items,
-        kinesis,
-        kms,
-        replicas,
-        resource_policy,
-        table,
-        vpc_endpoint,
-    )
+def fixed(value: T) -> Callable[[Spec], T]:
+    """A hook whose answer does not depend on the spec."""
+    return lambda spec: value
 
-    return (table, kms, autoscaling, replicas, contributor_insights, alarms, dashboard, iam, vpc_endpoint, backup, items,
-            kinesis, resource_policy)
+
+@dataclass(frozen=True)
+class Feature:
+    """One part of the module. `used(spec)` False renders nothing of it; the other hooks are asked only when used."""
+
+    name: str
+    template: str  # partial under templates/module/, receives `context(spec)` as `c`
+    used: Callable[[Spec], bool]
+    variables: Callable[[Spec], list[Variable]]
+    outputs: Callable[[Spec], list[Output]]
+    context: Callable[[Spec], dict[str, Any]]
+    provider_minimum: Callable[[Spec], str]  # the oldest hashicorp/aws release with every argument the spec uses
+    data_sources: Callable[[Spec], tuple[str, ...]] = fixed(())  # read as data.<type>.current, declared once

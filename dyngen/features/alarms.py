@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import hcl
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/alarms.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 
@@ -113,6 +112,15 @@ class Alarm:
         return " && ".join(parts + ([self.condition] if self.condition else []))
 
     @property
+    def repeat(self) -> str:
+        """The meta-argument that makes the alarm exist only when it applies: for_each over its values, else count."""
+        if self.each_values:
+            return f"for_each = {self.when} ? toset({hcl.encode(list(self.each_values))}) : toset([])"
+        if self.each_expression:
+            return f"for_each = {self.when} ? {self.each_expression} : toset([])"
+        return f"count = {self.when} ? 1 : 0"
+
+    @property
     def threshold_expression(self) -> str:
         return f"var.{self.threshold.variable}"
 
@@ -130,7 +138,7 @@ def used(spec: Spec) -> bool:
 
 def _applies(kind: Threshold, s: Settings) -> bool:
     if kind is CONSUMED_CAPACITY:
-        return s["billing_mode"] == "PROVISIONED"
+        return bool(s["billing_mode"] == "PROVISIONED")
     if kind is REPLICATION_LATENCY:  # MRSC global tables publish no ReplicationLatency
         return bool(s.get("replicas")) and not table.strong_consistency(s)
     return True
@@ -154,7 +162,7 @@ def kinds(spec: Spec) -> list[Threshold]:
         candidates.append(CONSUMED_CAPACITY)
     if table.replicas(spec):
         candidates.append(REPLICATION_LATENCY)
-    return [k for k in candidates if any_environment(spec, lambda s, k=k: _threshold(k)(s) is not None)]
+    return [k for k in candidates if any_environment(spec, lambda s: _threshold(k)(s) is not None)]
 
 
 # --- variables ----------------------------------------------------------------------------------------------------
@@ -308,3 +316,14 @@ def outputs(spec: Spec) -> list[Output]:
     maps = [f"{{ for a in aws_cloudwatch_metric_alarm.{a.resource} : a.alarm_name => a.arn }}" for a in alarms(spec)]
     value = "merge(\n" + "".join(f"{m},\n" for m in maps) + ")" if maps else "{}"
     return [Output("alarm_arns", "ARN of each CloudWatch alarm, by alarm name.", value)]
+
+
+FEATURE = Feature(
+    name="alarms",
+    template="module/alarms.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

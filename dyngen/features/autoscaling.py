@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/autoscaling.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 
 
@@ -110,3 +109,14 @@ def context(spec: Spec) -> dict[str, Any]:
 
 def outputs(spec: Spec) -> list[Output]:
     return []
+
+
+FEATURE = Feature(
+    name="autoscaling",
+    template="module/autoscaling.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

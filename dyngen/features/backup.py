@@ -6,12 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from dyngen import rules
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-DATA_SOURCES = ('aws_partition',)  # declared once for the module by render (data "..." "current")
-TEMPLATE = "module/backup.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 
 # AWS managed policies for the backup service's role; they live under the service-role/ path.
@@ -109,3 +107,15 @@ def outputs(spec: Spec) -> list[Output]:
         Output("backup_plan_arn", "ARN of the AWS Backup plan; null while backup is off.",
                "one(aws_backup_plan.this[*].arn)"),
     ]
+
+
+FEATURE = Feature(
+    name="backup",
+    template="module/backup.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+    data_sources=fixed(("aws_partition",)),
+)

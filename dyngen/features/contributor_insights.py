@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/contributor_insights.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 MODE_MINIMUM = "6.11.0"  # the release that added `mode`
 
@@ -52,3 +51,14 @@ def context(spec: Spec) -> dict[str, Any]:
 
 def outputs(spec: Spec) -> list[Output]:
     return []
+
+
+FEATURE = Feature(
+    name="contributor_insights",
+    template="module/contributor_insights.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=provider_minimum,
+)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen.features import Output, alarms, table
+from dyngen import hcl
+from dyngen.features import Feature, Output, alarms, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/dashboard.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 PERIOD_SECONDS = 300
@@ -37,6 +37,20 @@ class Line:
     id: str | None = None
     expression: str | None = None
     visible: bool = True
+
+    @property
+    def entry(self) -> str:
+        """The line as one element of the widget's `metrics`, an HCL tuple."""
+        if self.expression:
+            fields = {"expression": self.expression, "label": self.label, "id": self.id}
+            return "[{ " + ", ".join(f"{k} = {hcl.quote(v or '')}" for k, v in fields.items()) + " }]"
+        table = [hcl.quote(alarms.TABLE[0]), alarms.TABLE[1]] if self.table else []
+        dimensions = [hcl.quote(part) for pair in self.dimensions for part in pair]
+        options = [f"stat = {hcl.quote(self.stat or '')}", f"label = {hcl.quote(self.label)}"]
+        options += [f"id = {hcl.quote(self.id)}"] if self.id else []
+        options += ["visible = false"] if not self.visible else []
+        head = [hcl.quote(NAMESPACE), hcl.quote(self.metric or ""), *table, *dimensions]
+        return "[" + ", ".join(head) + ", { " + ", ".join(options) + " }]"
 
 
 @dataclass(frozen=True)
@@ -115,3 +129,14 @@ def context(spec: Spec) -> dict[str, Any]:
 def outputs(spec: Spec) -> list[Output]:
     return [Output("dashboard_arn", "ARN of the CloudWatch dashboard; null where there is none.",
                    "one(aws_cloudwatch_dashboard.this[*].dashboard_arn)")]
+
+
+FEATURE = Feature(
+    name="dashboard",
+    template="module/dashboard.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

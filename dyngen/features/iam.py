@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen.features import Output, table
+from dyngen import hcl
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/iam.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 
 READ_ACTIONS = (
@@ -37,6 +37,10 @@ class Statement:
     sid: str
     actions: tuple[str, ...]
     resources: tuple[str, ...]  # HCL expressions
+
+    @property
+    def resources_list(self) -> str:
+        return hcl.expressions(self.resources)
 
 
 @dataclass(frozen=True)
@@ -97,3 +101,14 @@ def outputs(spec: Spec) -> list[Output]:
         Output("read_write_policy_arn", "ARN of the read-write IAM policy for the table; null when not created.",
                "one(aws_iam_policy.read_write[*].arn)"),
     ]
+
+
+FEATURE = Feature(
+    name="iam",
+    template="module/iam.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

@@ -11,11 +11,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Sequence
 
 from dyngen.errors import DyngenError
-from dyngen.features import Output
+from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec, plain
 from dyngen.variables import Variable, any_environment, per_environment
 
-TEMPLATE = "module/items.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 
 # `any`, not a type constraint: items have different attributes and nest S/N/BOOL/NULL/SS/L/M values of every shape.
@@ -91,3 +90,14 @@ def outputs(spec: Spec) -> list[Output]:
 
 def context(spec: Spec) -> dict[str, Any]:
     return {}
+
+
+FEATURE = Feature(
+    name="items",
+    template="module/items.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

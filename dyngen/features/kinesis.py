@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Output
+from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/kinesis.tf.j2"
 # approximate_creation_date_time_precision is newer than the resource; 6.0.0 is the oldest release checked.
 PROVIDER_MINIMUM = "6.0.0"
 
 
 def stream_arn(s: Settings) -> str | None:
-    return setting("kinesis_streaming_destination", "stream_arn")(s)
+    arn: str | None = setting("kinesis_streaming_destination", "stream_arn")(s)
+    return arn
 
 
 def used(spec: Spec) -> bool:
@@ -41,3 +41,14 @@ def context(spec: Spec) -> dict[str, Any]:
 def outputs(spec: Spec) -> list[Output]:
     return [Output("kinesis_streaming_destination_id", "ID of the Kinesis streaming destination; null when none.",
                    "one(aws_dynamodb_kinesis_streaming_destination.this[*].id)")]
+
+
+FEATURE = Feature(
+    name="kinesis",
+    template="module/kinesis.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

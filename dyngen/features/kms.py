@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen.features import Output, table
+from dyngen.features import Feature, Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/kms.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 # The key policy names the region through data.aws_region's `region` attribute, which provider 6.0.0 introduced
 # (its `name` is deprecated there).
@@ -131,3 +130,15 @@ def outputs(spec: Spec) -> list[Output]:
         found.append(Output("kms_key_alias", "Alias of the KMS key created for the table; null when none is created.",
                             "one(aws_kms_alias.this[*].name)"))
     return found
+
+
+FEATURE = Feature(
+    name="kms",
+    template="module/kms.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=provider_minimum,
+    data_sources=data_sources,
+)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Output, table
+from dyngen import hcl
+from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable
 
-TEMPLATE = "module/replicas.tf.j2"
 PROVIDER_MINIMUM = table.REGION_ARGUMENT_MINIMUM  # the replica's region is the resource's own `region` argument
 
 
@@ -32,7 +32,7 @@ def scaling_policies(spec: Spec) -> list[str]:
 def context(spec: Spec) -> dict[str, Any]:
     return {
         "kms_key_arn": table.replica_kms_key_expression(spec, "each.value"),
-        "depends_on": scaling_policies(spec),
+        "depends_on": hcl.expressions(scaling_policies(spec)),
         "deletion_protection": table.protects_replicas(spec),
         # table_class_override exists only on aws_dynamodb_table_replica, not on the table's inline replica block.
         "table_class": table.replica_uses(spec, "table_class"),
@@ -41,3 +41,14 @@ def context(spec: Spec) -> dict[str, Any]:
 
 def outputs(spec: Spec) -> list[Output]:
     return []  # replica_arns (table) covers both kinds of replica
+
+
+FEATURE = Feature(
+    name="replicas",
+    template="module/replicas.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

@@ -7,11 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from dyngen.features import Output, iam
+from dyngen import hcl
+from dyngen.features import Feature, Output, fixed, iam
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-TEMPLATE = "module/resource_policy.tf.j2"
 # aws_dynamodb_resource_policy is older; 6.0.0 is the oldest release this module was checked against.
 PROVIDER_MINIMUM = "6.0.0"
 # The longest table ARN a policy can name: the longest partition and region, and a 255-character table name.
@@ -70,7 +70,7 @@ def _resources(spec: Spec) -> list[str]:
 
 
 def context(spec: Spec) -> dict[str, Any]:
-    return {"grants": GRANTS, "resources": _resources(spec), "deny_sid": DENY_INSECURE_TRANSPORT_SID}
+    return {"grants": GRANTS, "resources": hcl.expressions(_resources(spec)), "deny_sid": DENY_INSECURE_TRANSPORT_SID}
 
 
 def outputs(spec: Spec) -> list[Output]:
@@ -96,3 +96,14 @@ def estimated_policy_bytes(s: Settings, document: Mapping[str, Any]) -> int:
                            "Resource": resources, "Principal": "*",
                            "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
     return len(json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2).encode())
+
+
+FEATURE = Feature(
+    name="resource_policy",
+    template="module/resource_policy.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+)

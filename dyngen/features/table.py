@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import hcl, rules, schema
-from dyngen.features import Output
+from dyngen.features import Feature, Output
 from dyngen.model import Index, Settings, Spec
 from dyngen.variables import (
     Validation,
@@ -16,7 +16,6 @@ from dyngen.variables import (
     setting,
 )
 
-TEMPLATE = "module/table.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
 # Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
@@ -37,6 +36,15 @@ class TableResource:
     count: str | None
     ignore_changes: tuple[str, ...]
     inline_replicas: bool = False  # replicas as `replica` blocks; elsewhere aws_dynamodb_table_replica resources
+
+    @property
+    def counted_although_single(self) -> bool:
+        """Always one: counted anyway so the address stays this[0] when an environment later turns autoscaling on."""
+        return self.count == "1"
+
+    @property
+    def ignore_changes_list(self) -> str:
+        return hcl.expressions(self.ignore_changes)
 
 
 @dataclass(frozen=True)
@@ -292,14 +300,14 @@ def _capacity_variables(spec: Spec) -> list[Variable]:
         found.append(Variable(
             f"{direction}_capacity", "number",
             f"Provisioned {direction} capacity units; with autoscaling, only the capacity the table is created with.",
-            per_environment(spec, lambda s, d=direction: initial_capacity(s, d)), rule="capacity", nullable=True,
+            per_environment(spec, lambda s: initial_capacity(s, direction)), rule="capacity", nullable=True,
         ))
     if spec.global_indexes:
         for direction in ("read", "write"):
             found.append(Variable(
                 f"index_{direction}_capacity", "map(number)",
                 f"Provisioned {direction} capacity of each global secondary index, by index name.",
-                per_environment(spec, lambda s, d=direction: index_capacity(spec, s, d)),
+                per_environment(spec, lambda s: index_capacity(spec, s, direction)),
                 rule="capacity", element_rule=True,
             ))
     return found
@@ -309,9 +317,10 @@ def initial_capacity(s: Settings, direction: str) -> int | None:
     """The table's capacity; an autoscaled table without one starts at its autoscaling minimum."""
     if s["billing_mode"] != "PROVISIONED":
         return None
-    if s.get(f"{direction}_capacity") is not None:
-        return s[f"{direction}_capacity"]
-    return setting("autoscaling", direction, "min_capacity")(s)
+    capacity: int | None = s.get(f"{direction}_capacity")
+    if capacity is None:
+        capacity = setting("autoscaling", direction, "min_capacity")(s)
+    return capacity
 
 
 def index_capacity(spec: Spec, s: Settings, direction: str) -> dict[str, int]:
@@ -531,6 +540,7 @@ def context(spec: Spec) -> dict[str, Any]:
     capacity = provisioned(spec)
     return {
         "resources": resources(spec),
+        "single_resource": not provisioned(spec),
         "global_indexes": [
             IndexView(
                 index,
@@ -584,3 +594,14 @@ def outputs(spec: Spec) -> list[Output]:
         found.append(Output("replica_arns", "ARN of each replica, by region.",
                             f"merge({inline}, {separate})" if replica_resources(spec) else inline))
     return found
+
+
+FEATURE = Feature(
+    name="table",
+    template="module/table.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=provider_minimum,
+)

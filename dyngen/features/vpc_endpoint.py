@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Output
+from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
-DATA_SOURCES = ('aws_caller_identity', 'aws_region')  # declared once for the module by render (data "..." "current")
-TEMPLATE = "module/vpc_endpoint.tf.j2"
 # data "aws_region" has `region` from 6.0.0 on; its `name` is deprecated there.
 PROVIDER_MINIMUM = "6.0.0"
 
@@ -55,3 +53,15 @@ def outputs(spec: Spec) -> list[Output]:
 
 def context(spec: Spec) -> dict[str, Any]:
     return {}
+
+
+FEATURE = Feature(
+    name="vpc_endpoint",
+    template="module/vpc_endpoint.tf.j2",
+    used=used,
+    variables=variables,
+    outputs=outputs,
+    context=context,
+    provider_minimum=fixed(PROVIDER_MINIMUM),
+    data_sources=fixed(("aws_caller_identity", "aws_region")),
+)

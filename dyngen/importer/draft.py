@@ -44,7 +44,8 @@ class Draft:
         return str(self.document["name"])
 
     def settings(self, env: str) -> dict[str, Any]:
-        return self.document["environments"][env]
+        found: dict[str, Any] = self.document["environments"][env]
+        return found
 
 
 def spec_name(table_name: str) -> str:

@@ -12,7 +12,8 @@ from dyngen.importer.aws_documents import (
     REPLICA_TAGS,
     TableDocuments,
 )
-from dyngen.importer.aws_mapping import ON, key_names
+from dyngen.importer.aws_mapping import ON
+from dyngen.importer.draft import key_names
 
 UNLIMITED = -1  # DynamoDB's on-demand maximum when none is set
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from dyngen.features import alarms
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, parse_hcl, resources
+from tests.helpers import MINIMAL, parse_hcl, resources, tfvars
 from tests.tools import assert_external_checks_pass, write_tree
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:oncall"
@@ -76,10 +76,6 @@ environments:
 
 def _alarms(files: dict[str, str]) -> dict[str, dict[str, Any]]:
     return resources(parse_hcl(files["orders/main.tf"]), "aws_cloudwatch_metric_alarm")
-
-
-def _tfvars(files: dict[str, str], env: str) -> dict[str, Any]:
-    return parse_hcl(files[f"orders/envs/{env}/terraform.tfvars"])
 
 
 def _dimensions(body: dict[str, Any]) -> dict[str, str]:
@@ -200,7 +196,7 @@ def test_every_alarm_notifies_the_topic_and_treats_missing_data_as_fine(render_y
 
 def test_environments_set_their_values_and_leave_out_what_they_do_not_use(render_yaml) -> None:
     files = render_yaml(ALARMS)
-    prod = _tfvars(files, "prod")
+    prod = tfvars(files, "prod")
     assert prod["alarms_enabled"] is True
     assert unquote(prod["alarm_sns_topic_arn"]) == TOPIC
     assert prod["alarm_read_throttle_threshold"] == 10
@@ -208,11 +204,11 @@ def test_environments_set_their_values_and_leave_out_what_they_do_not_use(render
     assert prod["alarm_system_errors_threshold"] == 5
     assert prod["alarm_latency_threshold_ms"] == 100
     assert prod["alarm_consumed_capacity_threshold_percent"] == 80
-    assert _tfvars(files, "staging")["alarm_replication_latency_threshold_ms"] == 60000
+    assert tfvars(files, "staging")["alarm_replication_latency_threshold_ms"] == 60000
     assert "alarm_user_errors_threshold" not in prod  # null: that alarm is off in prod
     assert (prod["alarm_period_seconds"], prod["alarm_evaluation_periods"]) == (60, 3)
 
-    staging = _tfvars(files, "staging")
+    staging = tfvars(files, "staging")
     assert staging["alarms_enabled"] is True
     assert "alarm_sns_topic_arn" not in staging
     assert staging["alarm_user_errors_threshold"] == 50
@@ -220,7 +216,7 @@ def test_environments_set_their_values_and_leave_out_what_they_do_not_use(render
     assert "alarm_consumed_capacity_threshold_percent" not in staging
     assert "alarm_replication_latency_threshold_ms" not in prod
 
-    dev = _tfvars(files, "dev")
+    dev = tfvars(files, "dev")
     assert dev["alarms_enabled"] is False
     assert not [name for name in dev if name.endswith("_threshold") or "threshold_" in name]
     assert (dev["alarm_period_seconds"], dev["alarm_evaluation_periods"]) == (300, 2)

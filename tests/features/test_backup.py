@@ -7,13 +7,8 @@ from pathlib import Path
 import pytest
 
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.features.test_kms import (
-    blocks,
-    check_with_external_tools,
-    data_sources,
-    tfvars,
-)
+from tests.helpers import MINIMAL, blocks, data_sources, parse_hcl, resources, tfvars
+from tests.tools import external_checks
 
 BACKUP = """
 version: 1
@@ -162,4 +157,4 @@ def test_without_backup_nothing_of_it_is_rendered(render_yaml) -> None:
 
 @pytest.mark.parametrize("spec", [BACKUP, WITH_KEYS, NO_COLD], ids=["plain", "keys", "no-cold"])
 def test_rendered_tree_passes_hcl_and_schema_checks(render_yaml, spec: str, tmp_path: Path) -> None:
-    check_with_external_tools(render_yaml(spec), tmp_path)
+    external_checks(render_yaml(spec), tmp_path)

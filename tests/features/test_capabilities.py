@@ -12,10 +12,10 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from dyngen.hcl import unquote
 from dyngen.render import render_spec
-from tests.conftest import REPO, parse_hcl, resources, spec_from_yaml
-from tests.tools import assert_external_checks_pass, tf_plan, write_tree
+from tests import helpers
+from tests.helpers import REPO, parse_hcl, resources, spec_from_yaml
+from tests.tools import external_checks, tf_plan, write_tree
 
 Render = Callable[[str], dict[str, str]]
 EXAMPLE = (REPO / "specs" / "analytics-events.yaml").read_text(encoding="utf-8")
@@ -40,11 +40,11 @@ def small(prod: str) -> str:
 
 
 def tfvars(files: dict[str, str], env: str, spec: str = "analytics-events") -> dict[str, Any]:
-    return parse_hcl(files[f"{spec}/envs/{env}/terraform.tfvars"])
+    return helpers.tfvars(files, env, spec)
 
 
 def main_tf(files: dict[str, str], spec: str = "analytics-events") -> dict[str, Any]:
-    return parse_hcl(files[f"{spec}/main.tf"])
+    return helpers.main_tf(files, spec)
 
 
 # --- the planned values of the example's three environments (one tf-plan run for all tests) ------------------------
@@ -85,7 +85,7 @@ def gsi(table: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def test_example_passes_the_external_checks(render_yaml: Render, tmp_path: Path) -> None:
-    assert_external_checks_pass(write_tree(render_yaml(EXAMPLE), tmp_path))
+    external_checks(render_yaml(EXAMPLE), tmp_path)
 
 
 # --- 1. per-index autoscaling bounds --------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.tools import assert_external_checks_pass, write_tree
+from tests.helpers import MINIMAL, parse_hcl, resources
+from tests.tools import external_checks
 
 INSIGHTS = """
 version: 1
@@ -74,4 +74,4 @@ def test_spec_without_contributor_insights_renders_none_of_their_machinery(rende
 
 
 def test_rendered_tree_passes_the_tools(render_yaml, tmp_path: Path) -> None:
-    assert_external_checks_pass(write_tree(render_yaml(INSIGHTS), tmp_path))
+    external_checks(render_yaml(INSIGHTS), tmp_path)

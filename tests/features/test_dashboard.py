@@ -7,8 +7,8 @@ from typing import Any
 
 from dyngen.features import alarms
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.tools import assert_external_checks_pass, write_tree
+from tests.helpers import MINIMAL, parse_hcl, resources
+from tests.tools import external_checks
 
 DASHBOARD = """
 version: 1
@@ -142,4 +142,4 @@ def test_spec_without_dashboard_renders_none_of_its_machinery(render_yaml) -> No
 
 
 def test_rendered_tree_passes_the_tools(render_yaml, tmp_path: Path) -> None:
-    assert_external_checks_pass(write_tree(render_yaml(DASHBOARD), tmp_path))
+    external_checks(render_yaml(DASHBOARD), tmp_path)

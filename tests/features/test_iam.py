@@ -8,13 +8,8 @@ from typing import Any
 import pytest
 
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.features.test_kms import (
-    blocks,
-    check_with_external_tools,
-    data_sources,
-    tfvars,
-)
+from tests.helpers import MINIMAL, blocks, data_sources, parse_hcl, resources, tfvars
+from tests.tools import external_checks
 
 READ = {
     "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
@@ -162,4 +157,4 @@ def test_without_iam_policies_nothing_of_them_is_rendered(render_yaml) -> None:
 
 @pytest.mark.parametrize("spec", [FULL, PLAIN, EXISTING_KEY], ids=["full", "plain", "existing-key"])
 def test_rendered_tree_passes_hcl_and_schema_checks(render_yaml, spec: str, tmp_path: Path) -> None:
-    check_with_external_tools(render_yaml(spec), tmp_path)
+    external_checks(render_yaml(spec), tmp_path)

@@ -9,8 +9,8 @@ from dyngen.features import items as items_feature
 from dyngen.hcl import unquote
 from dyngen.loader import load_document
 from dyngen.validate import validate_document
-from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.tools import assert_external_checks_pass, write_tree
+from tests.helpers import MINIMAL, parse_hcl, resources
+from tests.tools import external_checks
 
 HOSTILE = 'say "hi" \\ ${file("/etc/passwd")} %{ if x }\nnext\tline ünïcødé 🦆 \u200b "; resource "x" "y" {'
 
@@ -138,4 +138,4 @@ def test_spec_without_items_renders_none_of_it(render_yaml):
 
 def test_items_output_passes_external_checks(render_yaml, tmp_path):
     item = {"id": {"S": HOSTILE}, "sk": {"N": "7"}}
-    assert_external_checks_pass(write_tree(render_yaml(_spec_text({"dev": [USER, item], "prod": []})), tmp_path))
+    external_checks(render_yaml(_spec_text({"dev": [USER, item], "prod": []})), tmp_path)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.tools import assert_external_checks_pass, write_tree
+from tests.helpers import MINIMAL, blocks, data_sources, locals_of, parse_hcl, resources, tfvars
+from tests.tools import external_checks
 
 KEYS = """
 version: 1
@@ -62,37 +61,6 @@ environments:
       enabled: true
       kms_key_arn: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
 """
-
-
-def data_sources(parsed: dict[str, Any], source_type: str) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for block in parsed.get("data", []):
-        for dtype, named in block.items():
-            if dtype.strip('"') == source_type:
-                for name, body in named.items():
-                    found[name.strip('"')] = body
-    return found
-
-
-def blocks(parsed: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    """{name: body} of `variable`/`output` blocks."""
-    return {name.strip('"'): body for block in parsed.get(kind, []) for name, body in block.items()}
-
-
-def locals_of(parsed: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for block in parsed.get("locals", []):
-        found.update({k: v for k, v in block.items() if k != "__is_block__"})
-    return found
-
-
-def tfvars(files: dict[str, str], env: str) -> dict[str, Any]:
-    return parse_hcl(files[f"orders/envs/{env}/terraform.tfvars"])
-
-
-def check_with_external_tools(files: dict[str, str], tmp_path: Path) -> None:
-    """Write the tree and run HashiCorp's parser, terraform fmt's formatter and the provider schema check on it."""
-    assert_external_checks_pass(write_tree(files, tmp_path))
 
 
 def test_created_key_renders_key_alias_and_policy(render_yaml) -> None:
@@ -193,4 +161,4 @@ def test_without_a_customer_key_nothing_of_kms_is_rendered(render_yaml) -> None:
 
 @pytest.mark.parametrize("spec", [KEYS, CREATED_ONLY, EXISTING_ONLY], ids=["mixed", "created", "existing"])
 def test_rendered_tree_passes_hcl_and_schema_checks(render_yaml, spec: str, tmp_path: Path) -> None:
-    check_with_external_tools(render_yaml(spec), tmp_path)
+    external_checks(render_yaml(spec), tmp_path)

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from dyngen.hcl import unquote
 from dyngen.render import render_spec
-from tests.conftest import REPO, parse_hcl, resources, spec_from_yaml
+from tests.helpers import REPO, parse_hcl, resources, spec_from_yaml, tfvars
 from tests.tools import assert_external_checks_pass, tf_plan, write_tree
 
 PRODUCTION_WITH_KEYS = """
@@ -45,10 +45,6 @@ def state_resources(report: dict[str, Any], root: Path) -> dict[str, dict[str, A
     return {r["address"]: r["values"] for r in walk(state["values"]["root_module"]) if r["mode"] == "managed"}
 
 
-def tfvars(files: dict[str, str], name: str, env: str) -> dict[str, Any]:
-    return parse_hcl(files[f"{name}/envs/{env}/terraform.tfvars"])
-
-
 # --- production profile plus replicas ------------------------------------------------------------------------------
 
 
@@ -62,10 +58,10 @@ def global_orders(*regions: str) -> dict[str, str]:
 
 def test_production_profile_with_replicas_needs_no_per_replica_key(tmp_path: Path) -> None:
     files = global_orders("us-east-1", "ap-southeast-1")
-    prod = tfvars(files, "global-orders", "prod")
+    prod = tfvars(files, "prod", "global-orders")
     assert prod["kms_multi_region"] is True and prod["create_kms_key"] is True
     assert all("kms_key_arn" not in r for r in prod["replicas"])
-    assert tfvars(files, "global-orders", "staging")["kms_multi_region"] is False
+    assert tfvars(files, "staging", "global-orders")["kms_multi_region"] is False
 
     # Terraform plans it, and adding the second replica later keeps everything (the key is multi-Region already)
     before, after = tmp_path / "before", tmp_path / "after"
@@ -121,7 +117,7 @@ def test_created_key_is_multi_region_with_a_replica_key_per_keyless_replica(tmp_
 def test_a_key_without_replicas_stays_single_region(render_yaml) -> None:  # type: ignore[no-untyped-def]
     files = render_yaml(PRODUCTION_WITH_KEYS.replace("    replicas:", "    replicas_unused:").split("    replicas_unused:")[0])
     assert "multi_region" not in files["orders/main.tf"] and "aws_kms_replica_key" not in files["orders/main.tf"]
-    assert unquote(tfvars(files, "orders", "prod")["billing_mode"]) == "PAY_PER_REQUEST"
+    assert unquote(tfvars(files, "prod", "orders")["billing_mode"]) == "PAY_PER_REQUEST"
 
 
 # --- provisioned global tables -------------------------------------------------------------------------------------
@@ -203,10 +199,10 @@ def test_adding_a_replica_to_a_provisioned_global_table_destroys_nothing(tmp_pat
 def test_strongly_consistent_replica_and_witness_are_planned(tmp_path: Path) -> None:
     spec_file = REPO / "specs" / "global-ledger.yaml"
     files = render_spec(spec_from_yaml(spec_file.read_text(encoding="utf-8"), str(spec_file)))
-    prod = tfvars(files, "global-ledger", "prod")
+    prod = tfvars(files, "prod", "global-ledger")
     assert unquote(prod["global_table_witness_region"]) == "us-west-2"
     assert [unquote(r["consistency_mode"]) for r in prod["replicas"]] == ["STRONG"]
-    assert "global_table_witness_region" not in tfvars(files, "global-ledger", "staging")
+    assert "global_table_witness_region" not in tfvars(files, "staging", "global-ledger")
     assert 'version = ">= 6.22.0, < 7.0.0"' in files["global-ledger/versions.tf"]  # global_table_witness came in 6.22.0
     write_tree(files, tmp_path)
     assert_external_checks_pass(tmp_path)
@@ -227,8 +223,8 @@ def test_strongly_consistent_tables_get_no_replication_latency_alarm(render_yaml
     text = (REPO / "specs" / "global-ledger.yaml").read_text(encoding="utf-8")
     with_alarms = text.replace("  tags: {Team: payments}\n", "  tags: {Team: payments}\n  alarms: {enabled: true}\n")
     files = render_yaml(with_alarms)
-    assert "alarm_replication_latency_threshold_ms" not in tfvars(files, "global-ledger", "prod")  # MRSC publishes none
+    assert "alarm_replication_latency_threshold_ms" not in tfvars(files, "prod", "global-ledger")  # MRSC publishes none
     eventual = with_alarms.replace("        consistency_mode: STRONG\n", "").replace(
         "    global_table_witness:\n      region_name: us-west-2\n", "").replace(
         "  alarms: {enabled: true}\n", "  alarms: {enabled: true}\n  stream: {enabled: true, view_type: NEW_AND_OLD_IMAGES}\n")
-    assert tfvars(render_yaml(eventual), "global-ledger", "prod")["alarm_replication_latency_threshold_ms"] == 60000
+    assert tfvars(render_yaml(eventual), "prod", "global-ledger")["alarm_replication_latency_threshold_ms"] == 60000

@@ -6,7 +6,7 @@ import re
 from typing import Any, Callable
 
 from dyngen.hcl import unquote
-from tests.conftest import parse_hcl, resources
+from tests.helpers import parse_hcl, resources, tfvars
 
 Render = Callable[[str], dict[str, str]]
 
@@ -43,10 +43,6 @@ AUTOSCALED = BASE + """
 
 def tables(files: dict[str, str]) -> dict[str, dict[str, Any]]:
     return resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_table")
-
-
-def tfvars(files: dict[str, str], env: str) -> dict[str, Any]:
-    return parse_hcl(files[f"orders/envs/{env}/terraform.tfvars"])
 
 
 def test_keys_attributes_and_indexes_are_literals(render_yaml: Render) -> None:

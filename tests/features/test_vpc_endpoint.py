@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dyngen.hcl import unquote
-from tests.conftest import MINIMAL, parse_hcl, resources
-from tests.tools import assert_external_checks_pass, write_tree
+from tests.helpers import MINIMAL, parse_hcl, resources
+from tests.tools import external_checks
 
 WITH_ENDPOINT = """
 version: 1
@@ -109,4 +109,4 @@ def test_endpoint_disabled_everywhere_renders_none_of_it(render_yaml):
 
 
 def test_endpoint_output_passes_external_checks(render_yaml, tmp_path):
-    assert_external_checks_pass(write_tree(render_yaml(WITH_ENDPOINT), tmp_path))
+    external_checks(render_yaml(WITH_ENDPOINT), tmp_path)
