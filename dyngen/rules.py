@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any, Callable, Iterator, Mapping
 
 from dyngen import model, schema
+from dyngen.resolve import ResolvedSpec
 from dyngen.errors import FieldPath, Problem
 from dyngen.loader import Document
 
@@ -34,9 +35,10 @@ MRSC_REGION_SETS = {
 class Checker:
     """Holds one document and turns findings into Problems located in the user's text."""
 
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.data: Mapping[str, Any] = document.data
+    def __init__(self, resolved: ResolvedSpec) -> None:
+        self.resolved = resolved
+        self.document: Document = resolved.document
+        self.data: Mapping[str, Any] = resolved.document.data
 
     def at(self, path: FieldPath, message: str, *, key: bool = False) -> Problem:
         line, column = self.document.locate(path, key=key)
@@ -52,22 +54,18 @@ class Checker:
             for other in because:
                 if (("environments", env) + other) in self.document.value_positions:
                     return self.at(("environments", env) + other, message)
-        return self.at(self.origin(env, path), message)
+        return self.at(self.written(env, path), message)
 
-    def origin(self, env: str, path: FieldPath) -> FieldPath:
-        for depth in range(len(path), 0, -1):
-            for layer in (("environments", env), ("settings",)):
-                candidate = layer + path[:depth]
-                if candidate in self.document.value_positions:
-                    return candidate
-        return ("environments", env)
+    def written(self, env: str, path: FieldPath) -> FieldPath:
+        """Where the spec writes an environment's value at path (dyngen.resolve), or the nearest key that holds it."""
+        return self.resolved.environments[env].written(path)
 
 
-def check(document: Document) -> Iterator[Problem]:
-    checker = Checker(document)
+def check(resolved_spec: ResolvedSpec) -> Iterator[Problem]:
+    checker = Checker(resolved_spec)
     for rule in TABLE_RULES:
         yield from rule(checker)
-    resolved = {env: model.resolve_settings(document.data, env) for env in document.data["environments"]}
+    resolved = {env: r.settings for env, r in resolved_spec.environments.items()}
     for env, settings in resolved.items():
         for env_rule in ENVIRONMENT_RULES:
             yield from env_rule(checker, env, settings)
@@ -267,7 +265,7 @@ def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]
     names = {index["name"] for index in c.data.get("global_secondary_indexes") or []}
     for name in s.get("index_capacity") or {}:
         if name not in names:
-            path = c.origin(env, ("index_capacity", name))
+            path = c.written(env, ("index_capacity", name))
             line, column = c.document.locate(path, key=True)
             known = ", ".join(sorted(names)) or "none"
             yield Problem(c.document.file, line, column, f"index_capacity names `{name}`, which is not a global secondary index (known: {known})", path)
@@ -309,7 +307,8 @@ def recovery_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
 
 
 def encryption_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    user = (model.user_settings(c.data, env).get("encryption") or {})
+    resolved = c.resolved.environments[env]
+    user = {k: v for k, v in (s.get("encryption") or {}).items() if resolved.origin(("encryption", k)).written}
     if user.get("create_kms_key") and user.get("kms_key_arn"):
         yield c.at_env(
             env, ("encryption", "kms_key_arn"),
@@ -585,7 +584,7 @@ def per_index_setting_names(c: Checker, env: str, s: Settings) -> Iterator[Probl
             node = (node or {}).get(part) if isinstance(node, Mapping) else None
         for name in node or {}:
             if name not in names:
-                where = c.origin(env, path + (name,))
+                where = c.written(env, path + (name,))
                 line, column = c.document.locate(where, key=True)
                 known = ", ".join(sorted(names)) or "none"
                 yield Problem(c.document.file, line, column,
