@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from dyngen import core, scaffold, schema
+from dyngen import explain as explainer
 from dyngen.errors import (
     DyngenError, FileSystemError, InvalidSpecs, Problem, RoundTripError, UnsafeChange, UsageError, is_environment_error,
 )
@@ -358,3 +359,23 @@ def init_answers(name: str | None, hash_key: str | None, range_key: str | None, 
         name=str(name), hash_key=scaffold.parse_key(str(hash_key), "--hash-key"), environments=tuple(environments),
         range_key=scaffold.parse_key(range_key, "--range-key") if range_key else None, profile=profile or None,
     )
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.argument("environments", nargs=-1, metavar="[ENV]...")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def explain(spec: str, environments: tuple[str, ...], output_format: str) -> int:
+    """Show what a spec means in each environment and where every setting came from.
+
+    \b
+    Example: dyngen explain specs/orders.yaml prod --format json
+    Exit codes: 0 explained, 1 the spec is invalid, 2 usage (no such environment).
+    """
+    explanation = explainer.explain(spec, environments)
+    if output_format == "json":
+        click.echo(json.dumps(explainer.as_json(explanation), indent=2, ensure_ascii=False))
+    else:
+        click.echo(explainer.as_text(explanation), nl=False)
+    return EXIT_OK

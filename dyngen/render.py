@@ -226,7 +226,11 @@ def _moved(view: ModuleView, env: Environment) -> tuple[str, str]:
     """Every environment keeps its table when it switches autoscaling on or off: state moves from the other table
     address to its own (a no-op where the other holds nothing)."""
     current, other = ("autoscaled", "this") if table.is_autoscaled(env.settings) else ("this", "autoscaled")
-    return (f"module.table.aws_dynamodb_table.{other}[0]", f"module.table.aws_dynamodb_table.{current}[0]")
+    return (table_address(other), table_address(current))
+
+
+def table_address(resource: str) -> str:
+    return f"module.table.aws_dynamodb_table.{resource}[0]"
 
 
 def backend_settings(spec: Spec, env: Environment) -> dict[str, Any]:

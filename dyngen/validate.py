@@ -27,6 +27,7 @@ class FileResult:
     name_position: tuple[int, int] = (0, 0)  # where the spec's `name` is written, for problems across files
     claims: tuple[TableClaim, ...] = ()  # the table of each environment, for collisions across files
     document: Document | None = None  # the loaded file, for positions in later findings
+    resolved: resolve.ResolvedSpec | None = None  # each environment's settings and their origins (valid files)
 
 
 def validate_file(path: Path, display: str) -> FileResult:
@@ -38,7 +39,7 @@ def validate_file(path: Path, display: str) -> FileResult:
     spec = model.build_spec(document.data, display, resolved) if resolved and not problems else None
     field = table_name_field(document.data)
     tables = claims(display, spec, document.locate(field), field) if spec else ()
-    return FileResult(display, problems, spec, document.locate(("name",)), tables, document)
+    return FileResult(display, problems, spec, document.locate(("name",)), tables, document, resolved)
 
 
 def validate_document(document: Document) -> list[Problem]:
