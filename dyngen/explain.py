@@ -79,7 +79,9 @@ def _module_files(spec: Spec) -> dict[str, str]:
 def _environment(spec: Spec, env: Environment, resolved: ResolvedSettings,
                  module_files: Mapping[str, str]) -> EnvironmentExplanation:
     root = environment_root(module_view(spec), env)
-    created = [r for r in module_resources(module_files, dict(root.tfvars)) if r.count != 0]
+    # local.index_names reads the live table; the module's check block holds it to the spec's index names
+    known = {"index_names": sorted(i.name for i in spec.global_indexes)}
+    created = [r for r in module_resources(module_files, dict(root.tfvars), known) if r.count != 0]
     backend = {"type": "s3", **root.backend} if root.backend else {
         "type": "local", "path": f"{spec.name}/envs/{env.name}/{LOCAL_STATE}"}
     return EnvironmentExplanation(

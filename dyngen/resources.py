@@ -35,15 +35,22 @@ class ModuleResource:
 
 
 @dataclass(frozen=True)
+class _Known:
+    value: Any
+
+
+@dataclass(frozen=True)
 class _Block:
     meta: str  # "count", "for_each" or ""
     expression: str
 
 
-def module_resources(module_files: Mapping[str, str], tfvars: Mapping[str, Any]) -> tuple[ModuleResource, ...]:
-    """Every resource block of the module's .tf files (`module_files`: path -> text), with its count here."""
+def module_resources(module_files: Mapping[str, str], tfvars: Mapping[str, Any],
+                     known: Mapping[str, Any] | None = None) -> tuple[ModuleResource, ...]:
+    """Every resource block of the module's .tf files (`module_files`: path -> text), with its count here. `known`
+    gives locals that read the live table (local.index_names), whose values the caller knows."""
     blocks: dict[tuple[str, str], _Block] = {}
-    locals_: dict[str, str] = {}
+    locals_: dict[str, Any] = {}
     for path in sorted(module_files):
         for kind, rtype, name, body in BLOCK.findall(module_files[path]):
             if kind == "locals":
@@ -51,12 +58,12 @@ def module_resources(module_files: Mapping[str, str], tfvars: Mapping[str, Any])
             else:
                 meta = META.search(body)
                 blocks[(rtype, name)] = _Block(meta.group(1), meta.group(2)) if meta else _Block("", "")
-    reader = _Reader(tfvars, locals_, blocks)
+    reader = _Reader(tfvars, {**locals_, **{k: _Known(v) for k, v in (known or {}).items()}}, blocks)
     return tuple(ModuleResource(t, n, reader.count(b), b.expression) for (t, n), b in sorted(blocks.items()))
 
 
 class _Reader:
-    def __init__(self, tfvars: Mapping[str, Any], locals_: Mapping[str, str], blocks: Mapping[tuple[str, str], _Block]):
+    def __init__(self, tfvars: Mapping[str, Any], locals_: Mapping[str, Any], blocks: Mapping[tuple[str, str], _Block]):
         self.tfvars = tfvars
         self.locals = locals_
         self.blocks = blocks
@@ -78,10 +85,16 @@ class _Reader:
         if ternary:
             condition, then, otherwise = ternary
             return self.value(then if self._truth(condition) else otherwise)
-        for operator, compare in (("==", lambda a, b: a == b), ("!=", lambda a, b: a != b)):
+        for operator, combine in _OPERATORS:  # the loosest first
             sides = _split_top(text, f" {operator} ")
-            if len(sides) == 2:
-                return compare(self.value(sides[0]), self.value(sides[1]))
+            if len(sides) >= 2:
+                values = [self.value(side) for side in sides]
+                if operator in ("&&", "||") and not all(isinstance(v, bool) for v in values):
+                    raise Unknown(text)
+                result = values[0]
+                for value in values[1:]:
+                    result = combine(result, value)
+                return result
         return self._term(text)
 
     def _truth(self, condition: str) -> bool:
@@ -111,7 +124,8 @@ class _Reader:
             return self.tfvars.get(name)  # a variable the root leaves out is null
         if name not in self.locals:
             raise Unknown(f"local.{name}")
-        return self.value(self.locals[name])
+        local = self.locals[name]
+        return local.value if isinstance(local, _Known) else self.value(local)
 
     def _for(self, text: str) -> Any:
         if match := FOR_LIST.match(text):
@@ -130,6 +144,9 @@ class _Reader:
         return items
 
 
+_OPERATORS: tuple[tuple[str, Callable[[Any, Any], Any]], ...] = (
+    ("||", lambda a, b: a or b), ("&&", lambda a, b: a and b), ("==", lambda a, b: a == b), ("!=", lambda a, b: a != b),
+)
 _NOT_LITERAL = object()
 
 
