@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from dyngen import schema
 from dyngen.resolve import PROFILES as PROFILES  # the layers live in dyngen.resolve; kept importable from here
 from dyngen.resolve import ResolvedSpec, resolve_data
 from dyngen.resolve import deep_merge as deep_merge
@@ -59,7 +60,8 @@ def unknown_placeholders(template: str) -> list[str]:
     return [p for p in PLACEHOLDER.findall(template) if p not in PLACEHOLDERS]
 
 
-def render_table_name(template: str, *, project: str | None, env: str, name: str) -> str:
+def expand_placeholders(template: str, *, project: str | None, env: str, name: str) -> str:
+    """{project}, {env} and {name} in a table name or a state key; other braces stay as written."""
     values = {"project": project or "", "env": env, "name": name}
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
@@ -71,7 +73,7 @@ def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec 
     environments = tuple(
         Environment(
             name=env,
-            table_name=render_table_name(template, project=document.get("project"), env=env, name=document["name"]),
+            table_name=expand_placeholders(template, project=document.get("project"), env=env, name=document["name"]),
             settings=_frozen(resolved.settings(env)),
         )
         for env in sorted(document["environments"])
@@ -86,9 +88,14 @@ def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec 
         attributes=tuple(document["attributes"].items()),
         global_indexes=tuple(_index(i, local=False) for i in document.get("global_secondary_indexes") or []),
         local_indexes=tuple(_index(i, local=True) for i in document.get("local_secondary_indexes") or []),
-        prevent_destroy=bool((document.get("lifecycle") or {}).get("prevent_destroy", False)),
+        prevent_destroy=_prevent_destroy(document),
         environments=environments,
     )
+
+
+def _prevent_destroy(document: Mapping[str, Any]) -> bool:
+    written = (document.get("lifecycle") or {}).get("prevent_destroy")
+    return bool(schema.document_default("lifecycle", "prevent_destroy") if written is None else written)
 
 
 def _index(raw: Mapping[str, Any], *, local: bool) -> Index:

@@ -13,8 +13,8 @@ from dyngen.loader import Document
 
 Settings = Mapping[str, Any]
 
-# What each environment profile sets (seed 003's environment kinds). README.md documents each one.
-DAILY_BACKUP = "cron(0 3 ? * * *)"
+# What each environment profile sets (seed 003's environment kinds), where it differs from the schema's defaults
+# (a backup's daily schedule, 35 days of retention). README.md documents each one.
 PROFILES: Mapping[str, Settings] = {
     "development": {
         "billing_mode": "PAY_PER_REQUEST",
@@ -24,17 +24,12 @@ PROFILES: Mapping[str, Settings] = {
     },
     "staging": {
         "point_in_time_recovery": {"enabled": True},
-        "backup": {"enabled": True, "schedule": DAILY_BACKUP, "delete_after_days": 35},
+        "backup": {"enabled": True},
         "deletion_protection": False,
     },
     "production": {
         "point_in_time_recovery": {"enabled": True, "recovery_period_days": 35},
-        "backup": {
-            "enabled": True,
-            "schedule": DAILY_BACKUP,
-            "delete_after_days": 365,
-            "cold_storage_after_days": 30,
-        },
+        "backup": {"enabled": True, "delete_after_days": 365, "cold_storage_after_days": 30},
         "deletion_protection": True,
         "encryption": {"enabled": True, "create_kms_key": True, "kms_key_rotation": True},
         "contributor_insights": True,
@@ -188,12 +183,12 @@ def _layers(document: Document, env: str) -> tuple[_Layer, ...]:
     data = document.data
     own = (data.get("environments") or {}).get(env) or {}
     settings = data.get("settings") or {}
-    chosen = deep_merge(settings, own).get("profile")
+    chosen = deep_merge(settings, own).get("profile")  # the schema allows a profile's name or null
     layers = [
         _Layer(ENVIRONMENT, f"environments.{env}", own, ("environments", env)),
         _Layer(SETTINGS, SETTINGS, settings, ("settings",)),
     ]
-    if chosen in PROFILES:
+    if isinstance(chosen, str) and chosen in PROFILES:
         layers.append(_Layer(PROFILE, f"profile {chosen}", PROFILES[chosen], None))
     layers.append(_Layer(DEFAULT, DEFAULT, _defaults(), None))
     return tuple(layers)

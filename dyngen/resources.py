@@ -196,7 +196,8 @@ def _split_ternary(text: str) -> tuple[str, str, str] | None:
 
 def _split_top(text: str, separator: str, limit: int = -1) -> list[str]:
     """Split at `separator` where it is outside brackets and strings."""
-    parts, depth, start, i, quoted = [], 0, 0, 0, False
+    parts: list[str] = []
+    depth, start, i, quoted = 0, 0, 0, False
     while i < len(text):
         ch = text[i]
         if quoted:

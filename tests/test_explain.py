@@ -80,11 +80,12 @@ def test_each_layer_is_named_with_its_exact_position(spec_file: Path) -> None:
     assert (own.value, own.origin.layer) == (400, "environments.prod")
     assert own.origin.position == position(SPEC, "delete_after_days: 400", "400")
 
-    profile = prod["backup.schedule"].origin
+    profile = prod["backup.cold_storage_after_days"].origin
     assert (profile.kind, profile.layer) == ("profile", "profile production")
     assert profile.position == position(SPEC, "profile: production", "production")
     assert profile.describe().startswith("profile production (chosen at ")
 
+    assert prod["backup.schedule"].origin.kind == "default"  # the profile sets what differs from the defaults only
     default = dev["alarms.period_seconds"].origin
     assert (default.kind, default.position, default.describe()) == ("default", None, "dyngen default")
     lockfile = prod["backend.s3.use_lockfile"]  # a default inside an object the user wrote
@@ -109,13 +110,15 @@ def test_a_profile_value_the_settings_override_is_theirs() -> None:
 
 
 def test_a_null_object_hides_the_lower_layers_below_it() -> None:
-    """settings `backup: null` under an environment that writes backup again: the profile's schedule is gone; the
-    keys the environment leaves out are the schema's defaults, not the profile's."""
+    """settings `backup: null` under an environment that writes backup again: the profile's cold storage is gone;
+    the keys the environment leaves out are the schema's defaults, not the profile's."""
     data = {"version": 1, "name": "t", "hash_key": "k", "attributes": {"k": "S"},
-            "settings": {"profile": "staging", "backup": None},
-            "environments": {"s": {"backup": {"enabled": True, "delete_after_days": 10}}}}
-    resolved = resolve_data(data).environments["s"]
-    assert resolved.origin(("backup", "enabled")).layer == "environments.s"
+            "settings": {"profile": "production", "backup": None},
+            "environments": {"p": {"backup": {"enabled": True, "delete_after_days": 200}}}}
+    resolved = resolve_data(data).environments["p"]
+    assert resolved.origin(("backup", "enabled")).layer == "environments.p"
+    assert "cold_storage_after_days" not in resolved.settings["backup"]
+    assert resolved.origin(("backup", "cold_storage_after_days")).kind == "default"
     assert resolved.origin(("backup", "schedule")).kind == "default"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from dyngen.features import Output, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import Variable, any_environment, per_environment, setting, setting_when
 
 TEMPLATE = "module/contributor_insights.tf.j2"
 PROVIDER_MINIMUM = "5.0.0"
@@ -22,7 +22,7 @@ def used(spec: Spec) -> bool:
 
 
 def mode(s: Settings) -> str | None:
-    return setting("contributor_insights_mode")(s) if is_enabled(s) else None
+    return setting_when(is_enabled, "contributor_insights_mode")(s)
 
 
 def sets_mode(spec: Spec) -> bool:

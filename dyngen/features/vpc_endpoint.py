@@ -13,7 +13,7 @@ from typing import Any
 
 from dyngen.features import Output
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import Variable, any_environment, per_environment, setting, setting_when
 
 DATA_SOURCES = ('aws_caller_identity', 'aws_region')  # declared once for the module by render (data "..." "current")
 TEMPLATE = "module/vpc_endpoint.tf.j2"
@@ -34,7 +34,7 @@ def variables(spec: Spec) -> list[Variable]:
         Variable("vpc_endpoint_enabled", "bool", "Create a gateway VPC endpoint for DynamoDB.",
                  per_environment(spec, enabled)),
         Variable("vpc_id", "string", "VPC of the DynamoDB gateway endpoint; null while the endpoint is off.",
-                 per_environment(spec, lambda s: setting("vpc_endpoint", "vpc_id")(s) if enabled(s) else None),
+                 per_environment(spec, setting_when(enabled, "vpc_endpoint", "vpc_id")),
                  rule="vpc_id", nullable=True),
         Variable("vpc_endpoint_route_table_ids", "list(string)",
                  "Route tables that send DynamoDB traffic through the endpoint.",
