@@ -15,6 +15,7 @@ from dyngen.cli import main
 from dyngen.explain import as_json, explain
 from dyngen.render import render_spec
 from dyngen.resolve import resolve_data
+from dyngen.resources import module_resources
 from tests.conftest import REPO, spec_from_yaml
 from tests.tools import require, tf_plan, write_tree
 
@@ -227,6 +228,39 @@ def test_counts_agree_with_terraform(tmp_path: Path, name: str, env: str) -> Non
 def _planned(report: dict[str, Any], root: str) -> dict[str, int]:
     found: Counter[str] = Counter()
     for change in report[root]["plan"]["resource_changes"]:
-        if change["mode"] == "managed" and change["module_address"] == "module.table" and "create" in change["change"]["actions"]:
+        created = "create" in change["change"]["actions"]
+        if change["mode"] == "managed" and change["module_address"] == "module.table" and created:
             found[f"{change['type']}.{change['name']}"] += 1
     return dict(found)
+
+
+MODULE = '''\
+resource "aws_a" "plain" {
+  name = "x"
+}
+
+resource "aws_b" "flag" {
+  count = var.on && var.limit != null ? 1 : 0
+}
+
+resource "aws_c" "each" {
+  for_each = var.on ? toset([for r in var.replicas : r.region_name if r.kms_key_arn == null]) : toset([])
+}
+
+resource "aws_d" "follows" {
+  for_each = aws_c.each
+}
+
+resource "aws_e" "opaque" {
+  count = length(data.aws_x.y.ids)
+}
+'''
+
+
+def test_resource_counts_read_the_tfvars_and_leave_the_rest_unknown() -> None:
+    replicas = [{"region_name": "a", "kms_key_arn": None}, {"region_name": "b", "kms_key_arn": "k"}]
+    tfvars = {"on": True, "limit": 3, "replicas": replicas}
+    on = {r.address: r.count for r in module_resources({"m/main.tf": MODULE}, tfvars)}
+    assert on == {"aws_a.plain": 1, "aws_b.flag": 1, "aws_c.each": 1, "aws_d.follows": 1, "aws_e.opaque": None}
+    off = {r.address: r.count for r in module_resources({"m/main.tf": MODULE}, {"on": False, "replicas": replicas})}
+    assert off == {"aws_a.plain": 1, "aws_b.flag": 0, "aws_c.each": 0, "aws_d.follows": 0, "aws_e.opaque": None}
