@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from dyngen import core, facts
+from dyngen import core
 from dyngen.errors import FieldPath, InvalidSpecs, UsageError
 from dyngen.model import Environment, Spec, plain
 from dyngen.render import environment_root, module_view, render_spec, table_address
@@ -87,7 +87,7 @@ def _environment(spec: Spec, env: Environment, resolved: ResolvedSettings,
         env=env.name,
         profile=resolved.profile,
         table_name=env.table_name,
-        table_address=table_address("autoscaled" if facts.is_autoscaled(env.settings) else "this"),
+        table_address=table_address("autoscaled" if env.autoscaled else "this"),
         region=root.region,
         backend=backend,
         resources=tuple(created),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from dyngen import schema
+from dyngen import facts, schema
 from dyngen.resolve import PROFILES as PROFILES  # the layers live in dyngen.resolve; kept importable from here
 from dyngen.resolve import ResolvedSpec, resolve_data
 from dyngen.resolve import deep_merge as deep_merge
@@ -33,6 +33,11 @@ class Environment:
     name: str
     table_name: str
     settings: Settings
+
+    @property
+    def autoscaled(self) -> bool:
+        """The table lives at `autoscaled[0]`, its capacity owned by Application Auto Scaling (dyngen.facts)."""
+        return facts.is_autoscaled(self.settings)
 
 
 @dataclass(frozen=True)

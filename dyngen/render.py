@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import jinja2
 
-from dyngen import adopt, facts, hcl, schema
+from dyngen import adopt, hcl, schema
 from dyngen.features import Output, all_features, table
 from dyngen.model import Environment, Spec, expand_placeholders, plain
 from dyngen.variables import Variable, version_key
@@ -221,7 +221,7 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
 def _moved(view: ModuleView, env: Environment) -> tuple[str, str]:
     """Every environment keeps its table when it switches autoscaling on or off: state moves from the other table
     address to its own (a no-op where the other holds nothing)."""
-    current, other = ("autoscaled", "this") if facts.is_autoscaled(env.settings) else ("this", "autoscaled")
+    current, other = ("autoscaled", "this") if env.autoscaled else ("this", "autoscaled")
     return (table_address(other), table_address(current))
 
 
