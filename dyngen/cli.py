@@ -530,3 +530,27 @@ def init_answers(name: str | None, hash_key: str | None, range_key: str | None, 
         name=str(name), hash_key=scaffold.parse_key(str(hash_key), "--hash-key"), environments=tuple(environments),
         range_key=scaffold.parse_key(range_key, "--range-key") if range_key else None, profile=profile or None,
     )
+
+
+@main.command(epilog=exit_codes("explained", "the spec is invalid"))
+@click.argument("spec", type=click.Path(dir_okay=False), shell_complete=completion.complete_spec_paths)
+@click.argument("environments", nargs=-1, metavar="[ENV]...", shell_complete=completion.complete_environments)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def explain(spec: str, environments: tuple[str, ...], output_format: str) -> int:
+    """Show what a spec means in each environment and where every setting came from.
+
+    \b
+    Example:
+      dyngen explain specs/orders.yaml prod --format json
+    """
+    from dyngen import (
+        explain as explainer,  # validation's modules load only when it runs
+    )
+
+    explanation = explainer.explain(spec, environments)
+    if output_format == "json":
+        click.echo(json.dumps(explainer.as_json(explanation), indent=2, ensure_ascii=False))
+    else:
+        click.echo(explainer.as_text(explanation), nl=False)
+    return EXIT_OK

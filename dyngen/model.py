@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from dyngen import schema
+from dyngen import facts, schema
+from dyngen.resolve import (
+    PROFILES as PROFILES,  # the layers live in dyngen.resolve; kept importable from here
+)
+from dyngen.resolve import ResolvedSpec, resolve_data
+from dyngen.resolve import deep_merge as deep_merge
 
 Settings = Mapping[str, Any]
 
@@ -15,36 +20,6 @@ DEFAULT_TABLE_NAME = "{project}-{env}-{name}"
 DEFAULT_TABLE_NAME_WITHOUT_PROJECT = "{env}-{name}"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDERS = ("project", "env", "name")
-
-# What each environment profile sets (seed 003's environment kinds). They sit between dyngen's defaults and the
-# spec: dyngen's defaults < profile < settings < the environment's own keys. README.md documents each one.
-DAILY_BACKUP = "cron(0 3 ? * * *)"
-PROFILES: Mapping[str, Settings] = {
-    "development": {
-        "billing_mode": "PAY_PER_REQUEST",
-        "point_in_time_recovery": {"enabled": False},
-        "backup": {"enabled": False},
-        "deletion_protection": False,
-    },
-    "staging": {
-        "point_in_time_recovery": {"enabled": True},
-        "backup": {"enabled": True, "schedule": DAILY_BACKUP, "delete_after_days": 35},
-        "deletion_protection": False,
-    },
-    "production": {
-        "point_in_time_recovery": {"enabled": True, "recovery_period_days": 35},
-        "backup": {
-            "enabled": True,
-            "schedule": DAILY_BACKUP,
-            "delete_after_days": 365,
-            "cold_storage_after_days": 30,
-        },
-        "deletion_protection": True,
-        "encryption": {"enabled": True, "create_kms_key": True, "kms_key_rotation": True},
-        "contributor_insights": True,
-    },
-}
-
 
 @dataclass(frozen=True)
 class Index:
@@ -60,6 +35,11 @@ class Environment:
     name: str
     table_name: str
     settings: Settings
+
+    @property
+    def autoscaled(self) -> bool:
+        """The table lives at `autoscaled[0]`, its capacity owned by Application Auto Scaling (dyngen.facts)."""
+        return facts.is_autoscaled(self.settings)
 
 
 @dataclass(frozen=True)
@@ -77,37 +57,6 @@ class Spec:
     environments: tuple[Environment, ...]
 
 
-def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Mappings merge key by key; lists and scalars replace; an explicit null replaces too (it unsets)."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def user_settings(document: Mapping[str, Any], env: str) -> dict[str, Any]:
-    """What the spec itself says for one environment: settings with the environment's keys merged over them."""
-    settings = document.get("settings") or {}
-    overrides = (document.get("environments") or {}).get(env) or {}
-    return deep_merge(settings, overrides)
-
-
-def profile_name(document: Mapping[str, Any], env: str) -> str | None:
-    return user_settings(document, env).get("profile")
-
-
-def resolve_settings(document: Mapping[str, Any], env: str) -> dict[str, Any]:
-    """dyngen's defaults < the environment's profile < settings < the environment's own keys; then the schema's
-    defaults inside every object the layers left partial (backend.s3, autoscaling.read, each replica)."""
-    profile = PROFILES.get(profile_name(document, env) or "", {})
-    merged = deep_merge(deep_merge(schema.defaults(), profile), user_settings(document, env))
-    resolved: dict[str, Any] = schema.with_defaults(merged)
-    return resolved
-
-
 def table_name_template(document: Mapping[str, Any]) -> str:
     if document.get("table_name"):
         template: str = document["table_name"]
@@ -119,19 +68,21 @@ def unknown_placeholders(template: str) -> list[str]:
     return [p for p in PLACEHOLDER.findall(template) if p not in PLACEHOLDERS]
 
 
-def render_table_name(template: str, *, project: str | None, env: str, name: str) -> str:
+def expand_placeholders(template: str, *, project: str | None, env: str, name: str) -> str:
+    """{project}, {env} and {name} in a table name or a state key; other braces stay as written."""
     values = {"project": project or "", "env": env, "name": name}
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-def build_spec(document: Mapping[str, Any], source: str) -> Spec:
-    """Turn a document that passed validation into the model the renderer works from."""
+def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec | None = None) -> Spec:
+    """Turn a document that passed validation, and its resolved environments, into the model the renderer works from."""
+    resolved = resolved or resolve_data(document, source)
     template = table_name_template(document)
     environments = tuple(
         Environment(
             name=env,
-            table_name=render_table_name(template, project=document.get("project"), env=env, name=document["name"]),
-            settings=_frozen(resolve_settings(document, env)),
+            table_name=expand_placeholders(template, project=document.get("project"), env=env, name=document["name"]),
+            settings=_frozen(resolved.settings(env)),
         )
         for env in sorted(document["environments"])
     )
@@ -145,9 +96,14 @@ def build_spec(document: Mapping[str, Any], source: str) -> Spec:
         attributes=tuple(document["attributes"].items()),
         global_indexes=tuple(_index(i, local=False) for i in document.get("global_secondary_indexes") or []),
         local_indexes=tuple(_index(i, local=True) for i in document.get("local_secondary_indexes") or []),
-        prevent_destroy=bool((document.get("lifecycle") or {}).get("prevent_destroy", False)),
+        prevent_destroy=_prevent_destroy(document),
         environments=environments,
     )
+
+
+def _prevent_destroy(document: Mapping[str, Any]) -> bool:
+    written = (document.get("lifecycle") or {}).get("prevent_destroy")
+    return bool(schema.document_default("lifecycle", "prevent_destroy") if written is None else written)
 
 
 def _index(raw: Mapping[str, Any], *, local: bool) -> Index:

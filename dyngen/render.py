@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 from dyngen import adopt, hcl, schema
 from dyngen.features import Feature, Output, table
 from dyngen.features.registry import FEATURES
-from dyngen.model import Environment, Spec, plain
-from dyngen.variables import Variable
+from dyngen.model import Environment, Spec, expand_placeholders, plain
+from dyngen.variables import Variable, version_key
 
 if TYPE_CHECKING:
     import jinja2
@@ -125,7 +125,7 @@ def module_view(spec: Spec) -> ModuleView:
         variables=tuple(v for f in features for v in f.variables(spec)),
         outputs=tuple(o for f in features for o in f.outputs(spec)),
         terraform_version=terraform_minimum(spec),
-        provider_version=max((f.provider_minimum(spec) for f in features), key=_version_key),
+        provider_version=max((f.provider_minimum(spec) for f in features), key=version_key),
     )
 
 
@@ -135,8 +135,6 @@ def _data_sources(features: list[Feature], spec: Spec) -> tuple[Part, ...]:
     return (Part("module/data.tf.j2", {"sources": sources}),) if sources else ()
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 def terraform_minimum(spec: Spec) -> str:
@@ -226,8 +224,12 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
 def _moved(view: ModuleView, env: Environment) -> tuple[str, str]:
     """Every environment keeps its table when it switches autoscaling on or off: state moves from the other table
     address to its own (a no-op where the other holds nothing)."""
-    current, other = ("autoscaled", "this") if table.is_autoscaled(env.settings) else ("this", "autoscaled")
-    return (f"module.table.aws_dynamodb_table.{other}[0]", f"module.table.aws_dynamodb_table.{current}[0]")
+    current, other = ("autoscaled", "this") if env.autoscaled else ("this", "autoscaled")
+    return (table_address(other), table_address(current))
+
+
+def table_address(resource: str) -> str:
+    return f"module.table.aws_dynamodb_table.{resource}[0]"
 
 
 def backend_settings(spec: Spec, env: Environment) -> dict[str, Any]:
@@ -236,10 +238,10 @@ def backend_settings(spec: Spec, env: Environment) -> dict[str, Any]:
     s3 = _backend(env)
     if not s3:
         return {}
-    key = s3.get("key") or schema.property_schema(("backend", "s3", "key"))["default"]
+    key = s3.get("key") or schema.setting_default("backend", "s3", "key")  # null means the default
     settings = {
         "bucket": s3["bucket"],
-        "key": key.replace("{name}", spec.name).replace("{env}", env.name).replace("{project}", spec.project or ""),
+        "key": expand_placeholders(key, project=spec.project, env=env.name, name=spec.name),
         "region": s3.get("region") or env.settings.get("region"),
         "encrypt": s3.get("encrypt"),
         "kms_key_id": s3.get("kms_key_id"),

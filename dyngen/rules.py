@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any, Callable, Iterator, Mapping
 
-from dyngen import model, schema
+from dyngen import facts, model, schema
 from dyngen.errors import FieldPath, Problem
+from dyngen.facts import BACKUP_COLD_STORAGE_MINIMUM_DAYS, TABLE_NAME
+from dyngen.features.resource_policy import estimated_policy_bytes
 from dyngen.loader import Document
+from dyngen.resolve import ResolvedSpec
 
 MAX_GLOBAL_INDEXES = 20
 MAX_LOCAL_INDEXES = 5
 ALARM_WINDOW_LIMIT = 86_400  # seconds; CloudWatch's limit on period x evaluation periods below an hourly period
 ALARM_WINDOW_LIMIT_HOURLY = 7 * 86_400
-TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
-BACKUP_COLD_STORAGE_MINIMUM_DAYS = 90  # AWS Backup keeps a cold recovery point at least 90 days
 # DynamoDB's PutResourcePolicy refuses a policy over 20 KB, whitespace included (DynamoDB Developer Guide,
 # "Resource-based policy considerations").
 RESOURCE_POLICY_MAXIMUM_BYTES = 20 * 1024
@@ -34,9 +34,10 @@ MRSC_REGION_SETS = {
 class Checker:
     """Holds one document and turns findings into Problems located in the user's text."""
 
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.data: Mapping[str, Any] = document.data
+    def __init__(self, resolved: ResolvedSpec) -> None:
+        self.resolved = resolved
+        self.document: Document = resolved.document
+        self.data: Mapping[str, Any] = resolved.document.data
 
     def at(self, path: FieldPath, message: str, *, key: bool = False) -> Problem:
         line, column = self.document.locate(path, key=key)
@@ -52,22 +53,18 @@ class Checker:
             for other in because:
                 if (("environments", env) + other) in self.document.value_positions:
                     return self.at(("environments", env) + other, message)
-        return self.at(self.origin(env, path), message)
+        return self.at(self.written(env, path), message)
 
-    def origin(self, env: str, path: FieldPath) -> FieldPath:
-        for depth in range(len(path), 0, -1):
-            for layer in (("environments", env), ("settings",)):
-                candidate = layer + path[:depth]
-                if candidate in self.document.value_positions:
-                    return candidate
-        return ("environments", env)
+    def written(self, env: str, path: FieldPath) -> FieldPath:
+        """Where the spec writes an environment's value at path (dyngen.resolve), or the nearest key that holds it."""
+        return self.resolved.environments[env].written(path)
 
 
-def check(document: Document) -> Iterator[Problem]:
-    checker = Checker(document)
+def check(resolved_spec: ResolvedSpec) -> Iterator[Problem]:
+    checker = Checker(resolved_spec)
     for rule in TABLE_RULES:
         yield from rule(checker)
-    resolved = {env: model.resolve_settings(document.data, env) for env in document.data["environments"]}
+    resolved = {env: r.settings for env, r in resolved_spec.environments.items()}
     for env, settings in resolved.items():
         for env_rule in ENVIRONMENT_RULES:
             yield from env_rule(checker, env, settings)
@@ -81,7 +78,7 @@ def index_autoscaling_agrees(c: Checker, resolved: Mapping[str, Settings]) -> It
     autoscaled = {
         env: bool((s.get("autoscaling") or {}).get("indexes"))
         for env, s in resolved.items()
-        if s.get("billing_mode") == "PROVISIONED" and (s.get("autoscaling") or {}).get("enabled")
+        if facts.is_autoscaled(s)
     }
     if len(set(autoscaled.values())) > 1:
         first = next(iter(autoscaled))
@@ -210,7 +207,7 @@ Settings = Mapping[str, Any]
 def rendered_table_name(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     if model.unknown_placeholders(model.table_name_template(c.data)):
         return
-    name = model.render_table_name(
+    name = model.expand_placeholders(
         model.table_name_template(c.data), project=c.data.get("project"), env=env, name=c.data["name"]
     )
     if not TABLE_NAME.match(name):
@@ -222,7 +219,7 @@ def rendered_table_name(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
 
 
 def billing_mode_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    provisioned = s.get("billing_mode") == "PROVISIONED"
+    provisioned = facts.provisioned(s)
     mode = s.get("billing_mode")
     if not provisioned:
         for key in ("read_capacity", "write_capacity"):
@@ -230,22 +227,22 @@ def billing_mode_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem
                 yield c.at_env(env, (key,), f"`{key}` goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
         if s.get("index_capacity"):
             yield c.at_env(env, ("index_capacity",), f"`index_capacity` goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
-        if _enabled(s, "autoscaling"):
+        if facts.enabled(s, "autoscaling"):
             yield c.at_env(env, ("autoscaling", "enabled"), f"autoscaling goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
-    elif _has_values(s.get("on_demand_throughput")):
+    elif facts.on_demand_throughput_set(s):
         yield c.at_env(
             env, ("on_demand_throughput",),
             f"`on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED; set it to null there)",
             because=(("billing_mode",),),
         )
-    if provisioned and not _enabled(s, "autoscaling"):
+    if provisioned and not facts.enabled(s, "autoscaling"):
         for key in ("read_capacity", "write_capacity"):
             if s.get(key) is None:
                 yield c.at_env(env, ("billing_mode",), f"billing_mode PROVISIONED needs `{key}` (environment {env})")
 
 
 def capacity_within_autoscaling(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    if s.get("billing_mode") != "PROVISIONED" or not _enabled(s, "autoscaling"):
+    if not facts.is_autoscaled(s):
         return
     for direction in ("read", "write"):
         bounds = s["autoscaling"].get(direction) or {}
@@ -267,7 +264,7 @@ def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]
     names = {index["name"] for index in c.data.get("global_secondary_indexes") or []}
     for name in s.get("index_capacity") or {}:
         if name not in names:
-            path = c.origin(env, ("index_capacity", name))
+            path = c.written(env, ("index_capacity", name))
             line, column = c.document.locate(path, key=True)
             known = ", ".join(sorted(names)) or "none"
             yield Problem(c.document.file, line, column, f"index_capacity names `{name}`, which is not a global secondary index (known: {known})", path)
@@ -275,7 +272,7 @@ def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]
 
 def stream_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     stream = s.get("stream") or {}
-    strong = any(r.get("consistency_mode") == "STRONG" for r in s.get("replicas") or [])  # MRSC replicates without streams
+    strong = facts.strong_consistency(s)  # MRSC replicates without streams
     if s.get("replicas") and not strong and not (stream.get("enabled") and stream.get("view_type") == "NEW_AND_OLD_IMAGES"):
         yield c.at_env(
             env, ("replicas",), f"replicas need `stream: {{enabled: true, view_type: NEW_AND_OLD_IMAGES}}` (environment {env})",
@@ -309,7 +306,8 @@ def recovery_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
 
 
 def encryption_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    user = (model.user_settings(c.data, env).get("encryption") or {})
+    resolved = c.resolved.environments[env]
+    user = {k: v for k, v in (s.get("encryption") or {}).items() if resolved.origin(("encryption", k)).written}
     if user.get("create_kms_key") and user.get("kms_key_arn"):
         yield c.at_env(
             env, ("encryption", "kms_key_arn"),
@@ -327,7 +325,7 @@ def encryption_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
 def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     replicas = s.get("replicas") or []
     seen: Counter[str] = Counter()
-    customer_key = _customer_key(s)
+    customer_key = facts.customer_key_mode(s) is not None
     for i, replica in enumerate(replicas):
         region = replica["region_name"]
         if region == s.get("region"):
@@ -335,7 +333,7 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
         seen[region] += 1
         if seen[region] == 2:
             yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is listed twice (environment {env})")
-        if customer_key and not replica.get("kms_key_arn") and not _replica_key_created(s):
+        if customer_key and not replica.get("kms_key_arn") and not facts.multi_region_key(s):
             yield c.at_env(
                 env, ("replicas", i),
                 f"the table is encrypted with a customer-managed key that dyngen does not create as a multi-Region key, "
@@ -354,9 +352,9 @@ def _provisioned_replicas(c: Checker, env: str, s: Settings) -> Iterator[Problem
     """DynamoDB accepts replicas of a provisioned table only once its write capacity autoscales, and wants the write
     capacity of the table and its global indexes managed alike; dyngen then creates the replicas after the scaling
     policies (aws_dynamodb_table_replica)."""
-    if not s.get("replicas") or s.get("billing_mode") != "PROVISIONED":
+    if not s.get("replicas") or not facts.provisioned(s):
         return
-    if not _enabled(s, "autoscaling"):
+    if not facts.enabled(s, "autoscaling"):
         yield c.at_env(
             env, ("replicas",),
             f"replicas of a PROVISIONED table need `autoscaling.enabled: true`: DynamoDB accepts replicas of a "
@@ -441,7 +439,7 @@ def _strong_consistency_regions(c: Checker, env: str, s: Settings, witness: str 
 
 
 def _strong_consistency_features(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    if s.get("billing_mode") == "PROVISIONED":
+    if facts.provisioned(s):
         yield c.at_env(
             env, ("billing_mode",),
             f"multi-Region strong consistency needs billing_mode PAY_PER_REQUEST here: provisioned replicas are "
@@ -466,7 +464,7 @@ def _strong_consistency_features(c: Checker, env: str, s: Settings) -> Iterator[
 def replica_table_class(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     """A replica's own table class is `table_class_override`, which only aws_dynamodb_table_replica has; dyngen renders
     replicas that way for autoscaled provisioned tables only (the inline `replica` block has no table class)."""
-    autoscaled = s.get("billing_mode") == "PROVISIONED" and _enabled(s, "autoscaling")
+    autoscaled = facts.is_autoscaled(s)
     for i, replica in enumerate(s.get("replicas") or []):
         if replica.get("table_class") is not None and not autoscaled:
             yield c.at_env(
@@ -539,33 +537,11 @@ def item_keys(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
 
 
 def unique_items(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    from dyngen.features.items import duplicate_item_ids
-
     items = s.get("items") or []
     if not items or not _keys_declared(c) or any(True for _ in item_keys(c, env, s)):
         return
-    for first, later, key in duplicate_item_ids(items, c.data["hash_key"], c.data.get("range_key"), c.data["attributes"]):
+    for first, later, key in facts.duplicate_item_ids(items, c.data["hash_key"], c.data.get("range_key"), c.data["attributes"]):
         yield c.at_env(env, ("items", later), f"item {later + 1} has the same key as item {first + 1} ({key}); DynamoDB keeps one item per key (environment {env})")
-
-
-def _has_values(mapping: Mapping[str, Any] | None) -> bool:
-    return any(value is not None for value in (mapping or {}).values())
-
-
-def _enabled(s: Settings, key: str) -> bool:
-    return bool((s.get(key) or {}).get("enabled"))
-
-
-def _replica_key_created(s: Settings) -> bool:
-    """The table's created key is multi-Region and gets a replica in each replica region without a key of its own."""
-    encryption = s.get("encryption") or {}
-    return bool(encryption.get("enabled") and encryption.get("create_kms_key") and not encryption.get("kms_key_arn")
-                and encryption.get("kms_multi_region") is not False)
-
-
-def _customer_key(s: Settings) -> bool:
-    encryption = s.get("encryption") or {}
-    return bool(encryption.get("enabled") and (encryption.get("kms_key_arn") or encryption.get("create_kms_key")))
 
 
 # --- capabilities of provider 6.x: warm throughput, per-index limits and bounds, restore, Kinesis, resource policy ---
@@ -586,7 +562,7 @@ def per_index_setting_names(c: Checker, env: str, s: Settings) -> Iterator[Probl
             node = (node or {}).get(part) if isinstance(node, Mapping) else None
         for name in node or {}:
             if name not in names:
-                where = c.origin(env, path + (name,))
+                where = c.written(env, path + (name,))
                 line, column = c.document.locate(where, key=True)
                 known = ", ".join(sorted(names)) or "none"
                 yield Problem(c.document.file, line, column,
@@ -610,7 +586,7 @@ def warm_throughput_settings(c: Checker, env: str, s: Settings) -> Iterator[Prob
 
 
 def index_on_demand_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    if s.get("billing_mode") == "PROVISIONED" and any(_has_values(v) for v in (s.get("index_on_demand_throughput") or {}).values()):
+    if facts.provisioned(s) and any(facts.has_values(v) for v in (s.get("index_on_demand_throughput") or {}).values()):
         yield c.at_env(
             env, ("index_on_demand_throughput",),
             f"`index_on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED)",
@@ -621,7 +597,7 @@ def index_on_demand_settings(c: Checker, env: str, s: Settings) -> Iterator[Prob
 def index_autoscaling_overrides(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     autoscaling = s.get("autoscaling") or {}
     overrides = autoscaling.get("index_overrides") or {}
-    if not overrides or s.get("billing_mode") != "PROVISIONED" or not autoscaling.get("enabled"):
+    if not overrides or not facts.is_autoscaled(s):
         return
     if not autoscaling.get("indexes"):
         yield c.at_env(env, ("autoscaling", "index_overrides"),
@@ -672,8 +648,6 @@ def kinesis_destination_settings(c: Checker, env: str, s: Settings) -> Iterator[
 
 
 def resource_policy_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
-    from dyngen.features.resource_policy import estimated_policy_bytes
-
     policy = s.get("resource_policy") or {}
     if not policy.get("enabled"):
         return

@@ -123,6 +123,26 @@ def default_of(prop: dict[str, Any]) -> Any:
     return _NO_DEFAULT
 
 
+def setting_default(*path: str) -> Any:
+    """The schema's default of one settings key, e.g. setting_default("alarms", "period_seconds")."""
+    return _default_at(settings_schema(), path)
+
+
+def document_default(*path: str) -> Any:
+    """The schema's default of a key of the spec itself, e.g. document_default("lifecycle", "prevent_destroy")."""
+    return _default_at(load_schema(), path)
+
+
+def _default_at(root: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node = resolve_ref(root)
+    for part in path[:-1]:
+        node = resolve_ref(node["properties"][part])
+    found = default_of(node["properties"][path[-1]])
+    if found is _NO_DEFAULT:
+        raise KeyError(f"the schema gives {'.'.join(path)} no default")
+    return found
+
+
 def property_schema(path: tuple[str, ...]) -> dict[str, Any]:
     """The schema of a settings key by its path, e.g. ("autoscaling", "read", "target_utilization")."""
     node = resolve_ref(settings_schema())

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import jsonschema
 
-from dyngen import model, rules, schema
+from dyngen import model, resolve, rules, schema
 from dyngen.errors import FieldPath, InvalidSpecs, Problem
 from dyngen.loader import Document, load_document, read_document
 from dyngen.tables import TableClaim, claims, table_name_field
@@ -27,6 +27,7 @@ class FileResult:
     name_position: tuple[int, int] = (0, 0)  # where the spec's `name` is written, for problems across files
     claims: tuple[TableClaim, ...] = ()  # the table of each environment, for collisions across files
     document: Document | None = None  # the loaded file, for positions in later findings
+    resolved: resolve.ResolvedSpec | None = None  # each environment's settings and their origins (valid files)
 
 
 def validate_file(path: Path, display: str) -> FileResult:
@@ -43,25 +44,31 @@ def _validated(load: Callable[[], Document], display: str) -> FileResult:
         document = load()
     except InvalidSpecs as error:
         return FileResult(display, sorted(error.problems))
-    problems = validate_document(document)
-    spec = None if problems else model.build_spec(document.data, display)
+    problems, resolved = checked(document)
+    spec = model.build_spec(document.data, display, resolved) if resolved and not problems else None
     field = table_name_field(document.data)
     tables = claims(display, spec, document.locate(field), field) if spec else ()
-    return FileResult(display, problems, spec, document.locate(("name",)), tables, document)
+    return FileResult(display, problems, spec, document.locate(("name",)), tables, document, resolved)
 
 
 def validate_document(document: Document) -> list[Problem]:
+    return checked(document)[0]
+
+
+def checked(document: Document) -> tuple[list[Problem], resolve.ResolvedSpec | None]:
+    """The problems of a document, and its environments resolved once (None when the schema refuses the document)."""
     problems = schema_problems(document, document.data, _document_validator(), ())
-    if not problems:
-        problems = list(resolved_problems(document)) + list(rules.check(document))
-    return sorted(set(problems))
+    if problems:
+        return sorted(set(problems)), None
+    resolved = resolve.resolve(document)
+    problems = list(resolved_problems(resolved)) + list(rules.check(resolved))
+    return sorted(set(problems)), resolved
 
 
-def resolved_problems(document: Document) -> Iterator[Problem]:
+def resolved_problems(resolved: resolve.ResolvedSpec) -> Iterator[Problem]:
     """Check each environment as it will be rendered: settings with profile, defaults and overrides applied."""
-    for env in document.data["environments"]:
-        settings = model.resolve_settings(document.data, env)
-        yield from schema_problems(document, settings, _resolved_validator(), ("environments", env))
+    for env, environment in resolved.environments.items():
+        yield from schema_problems(resolved.document, environment.settings, _resolved_validator(), ("environments", env))
 
 
 @cache
@@ -129,15 +136,9 @@ def _problem(document: Document, error: jsonschema.ValidationError, base: FieldP
 
 def _written(document: Document, path: FieldPath) -> FieldPath:
     """Where the user wrote the value at path, or the nearest key that holds it: for a resolved environment value,
-    the environment's own keys first, then settings (the layer that set it)."""
-    if path[:1] == ("environments",) and len(path) > 2:
-        env_layer, rest = path[:2], path[2:]
-        for depth in range(len(rest), 0, -1):
-            for layer in (env_layer, ("settings",)):
-                candidate = layer + rest[:depth]
-                if _present(document, candidate):
-                    return candidate
-        return env_layer
+    the layer that set it (dyngen.resolve)."""
+    if path[:1] == ("environments",) and len(path) > 2 and isinstance(path[1], str):
+        return resolve.written(document, path[1], path[2:])
     for end in range(len(path), 0, -1):
         if _present(document, path[:end]):
             return path[:end]

@@ -58,6 +58,22 @@ def setting(*path: str, default: Any = None) -> Callable[[Settings], Any]:
     return pick
 
 
+def setting_when(on: Callable[[Settings], Any], *path: str) -> Callable[[Settings], Any]:
+    """A picker for a feature's setting that gives the value only while the feature is on (`on`), else null: a
+    module input of a feature that is off says nothing."""
+    value = setting(*path)
+
+    def pick(settings: Settings) -> Any:
+        return value(settings) if on(settings) else None
+
+    return pick
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A provider or Terraform version ("6.13.0") in the order releases come."""
+    return tuple(int(part) for part in version.split("."))
+
+
 def any_environment(spec: Spec, test: Callable[[Settings], Any]) -> bool:
     return any(test(env.settings) for env in spec.environments)
 

@@ -75,7 +75,13 @@ def test_path_completion_after_other_arguments_and_options(repository: Path) -> 
 
 
 def test_commands_complete(repository: Path) -> None:
-    assert complete(main, [], "", repository) == ["import", "init", "render", "schema", "validate"]
+    assert complete(main, [], "", repository) == ["explain", "import", "init", "render", "schema", "validate"]
+
+
+def test_explain_completes_the_spec_then_its_environments(repository: Path) -> None:
+    assert complete(main, ["explain"], "specs/o", repository) == ["specs/orders.yaml"]
+    environments = complete(main, ["explain", "specs/orders.yaml"], "", repository)
+    assert environments == ["staging", "prod", "prod-eu"], environments  # as the spec lists them
 
 
 # An explain-like command, as the command of issue 10 declares it: SPEC, then environment names.

@@ -19,6 +19,7 @@ from dyngen.errors import FieldPath
 from dyngen.loader import load_document
 from dyngen.render import render_spec
 from dyngen.roundtrip import check_tree
+from dyngen.resolve import resolve_data
 from dyngen.validate import validate_document
 
 INDEX = "CustomerIndex"  # the global index of the specs below, named as in the schema's per-index examples
@@ -211,8 +212,9 @@ def at(settings: Any, path: FieldPath) -> Any:
 @pytest.mark.parametrize(("path", "prop"), SETTINGS_DEFAULTS, ids=IDS)
 def test_every_default_reaches_the_resolved_settings(path: FieldPath, prop: dict[str, Any]) -> None:
     document = with_setting(base_for(path), path, OMIT)
-    resolved = model.resolve_settings(document, "prod")
-    assert at(resolved, path) == default_value(prop)
+    resolved = resolve_data(document).environments["prod"]
+    assert at(resolved.settings, path) == default_value(prop)
+    assert resolved.origin(path).kind == "default"
 
 
 def outcome(document: dict[str, Any]) -> tuple[str, Any]:

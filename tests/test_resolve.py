@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from dyngen import facts
 from dyngen.features import table
 from dyngen.model import Environment, Spec
 from dyngen.validate import validate_file
@@ -75,7 +76,7 @@ def test_the_resolved_table_is_what_the_spec_says(spec: Spec, env: Environment) 
         assert resolved["ttl"]["attribute_name"] == s["ttl"]["attribute_name"]
     replicas = sorted(r["region_name"] for r in s["replicas"] or [])
     assert sorted(r["region_name"] for r in _list(resolved.get("replica"))) == replicas
-    address_variant = "autoscaled" if table.is_autoscaled(s) else "this"
+    address_variant = "autoscaled" if facts.is_autoscaled(s) else "this"
     assert resolved.get("count", 1) == 1, address_variant
 
 

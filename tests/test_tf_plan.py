@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from dyngen import facts
 from dyngen.features import table
 from dyngen.model import Environment, Spec
 from dyngen.validate import validate_file
@@ -73,7 +74,7 @@ def count_check_blocks(root: Path) -> int:
 def test_terraform_plans_the_table_the_spec_says(report: dict[str, Any], spec: Spec, env: Environment) -> None:
     result = report[str(root_of(spec, env))]
     tables = [c for c in result["plan"]["resource_changes"] if c["type"] == "aws_dynamodb_table"]
-    address = "autoscaled" if table.is_autoscaled(env.settings) else "this"
+    address = "autoscaled" if facts.is_autoscaled(env.settings) else "this"
     assert [c["address"] for c in tables] == [f"module.table.aws_dynamodb_table.{address}[0]"]
     assert tables[0]["change"]["actions"] == ["create"]
     planned = tables[0]["change"]["after"]
@@ -120,7 +121,7 @@ def test_the_table_is_encrypted_as_the_spec_says(report: dict[str, Any], spec: S
     encryption = env.settings["encryption"]
     assert planned["enabled"] == bool(encryption["enabled"])
     created_keys = [r["values"]["arn"] for r in state_resources(result["state"]) if r["type"] == "aws_kms_key"]
-    mode = table.customer_key_mode(env.settings)
+    mode = facts.customer_key_mode(env.settings)
     assert len(created_keys) == (1 if mode == "created" else 0)
     if mode == "existing":
         assert planned["kms_key_arn"] == encryption["kms_key_arn"]

@@ -17,10 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen import hcl
+from dyngen import facts, hcl, schema
 from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import (
+    Variable,
+    any_environment,
+    per_environment,
+    setting,
+    setting_when,
+)
 
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
@@ -35,8 +41,6 @@ LATENCY_OPERATIONS = ("GetItem", "Query", "PutItem")
 TABLE = ("TableName", "local.table.name")
 AT_LEAST = "GreaterThanOrEqualToThreshold"
 ABOVE = "GreaterThanThreshold"
-DEFAULT_EVALUATION_PERIODS = 2
-DEFAULT_PERIOD_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ def _applies(kind: Threshold, s: Settings) -> bool:
     if kind is CONSUMED_CAPACITY:
         return bool(s["billing_mode"] == "PROVISIONED")
     if kind is REPLICATION_LATENCY:  # MRSC global tables publish no ReplicationLatency
-        return bool(s.get("replicas")) and not table.strong_consistency(s)
+        return bool(s.get("replicas")) and not facts.strong_consistency(s)
     return True
 
 
@@ -174,7 +178,7 @@ def variables(spec: Spec) -> list[Variable]:
         Variable(
             "alarm_sns_topic_arn", "string",
             "SNS topic notified when an alarm fires and when it recovers; null: no notification.",
-            per_environment(spec, lambda s: setting("alarms", "sns_topic_arn")(s) if is_enabled(s) else None),
+            per_environment(spec, setting_when(is_enabled, "alarms", "sns_topic_arn")),
             rule="sns_topic_arn", nullable=True,
         ),
     ]
@@ -182,10 +186,10 @@ def variables(spec: Spec) -> list[Variable]:
                        rule=k.rule, nullable=True) for k in kinds(spec)]
     found += [
         Variable("alarm_evaluation_periods", "number", "Consecutive periods over the threshold before an alarm fires.",
-                 per_environment(spec, setting("alarms", "evaluation_periods", default=DEFAULT_EVALUATION_PERIODS)),
+                 per_environment(spec, setting("alarms", "evaluation_periods", default=schema.setting_default("alarms", "evaluation_periods"))),
                  rule="evaluation_periods"),
         Variable("alarm_period_seconds", "number", "Length in seconds of one alarm evaluation period.",
-                 per_environment(spec, setting("alarms", "period_seconds", default=DEFAULT_PERIOD_SECONDS)),
+                 per_environment(spec, setting("alarms", "period_seconds", default=schema.setting_default("alarms", "period_seconds"))),
                  rule="period_seconds"),
     ]
     return found

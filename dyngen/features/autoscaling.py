@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dyngen import facts
 from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import (
+    Variable,
+    any_environment,
+    per_environment,
+    setting,
+    setting_when,
+)
 
 PROVIDER_MINIMUM = "5.0.0"
 
@@ -32,10 +39,7 @@ def used(spec: Spec) -> bool:
 
 
 def _when_autoscaled(*path: str) -> Any:
-    def pick(s: Settings) -> Any:
-        return setting("autoscaling", *path)(s) if table.is_autoscaled(s) else None
-
-    return pick
+    return setting_when(facts.is_autoscaled, "autoscaling", *path)
 
 
 def variables(spec: Spec) -> list[Variable]:
@@ -79,7 +83,7 @@ def index_overrides(spec: Spec) -> bool:
 
 def merged_index_bounds(s: Settings) -> dict[str, dict[str, dict[str, Any]]]:
     """{index name: {read: bounds, write: bounds}}: each index's own bounds merged key by key over the shared ones."""
-    if not table.is_autoscaled(s) or not setting("autoscaling", "indexes")(s):
+    if not facts.is_autoscaled(s) or not setting("autoscaling", "indexes")(s):
         return {}
     found = {}
     for name, override in sorted((setting("autoscaling", "index_overrides")(s) or {}).items()):

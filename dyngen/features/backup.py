@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen import rules
+from dyngen.facts import BACKUP_COLD_STORAGE_MINIMUM_DAYS
 from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import (
+    Variable,
+    any_environment,
+    per_environment,
+    setting,
+    setting_when,
+)
 
 PROVIDER_MINIMUM = "5.0.0"
 
@@ -33,10 +39,7 @@ def _enabled(s: Settings) -> bool:
 
 
 def _when_enabled(*path: str) -> Any:
-    def pick(s: Settings) -> Any:
-        return setting("backup", *path)(s) if _enabled(s) else None
-
-    return pick
+    return setting_when(_enabled, "backup", *path)
 
 
 def cold_storage(spec: Spec) -> bool:
@@ -68,7 +71,7 @@ def variables(spec: Spec) -> list[Variable]:
         found.append(Variable(
             "backup_cold_storage_after_days", "number",
             f"Days before a backup moves to cold storage; null: never. Backups must then be kept at least "
-            f"{rules.BACKUP_COLD_STORAGE_MINIMUM_DAYS} days more.",
+            f"{BACKUP_COLD_STORAGE_MINIMUM_DAYS} days more.",
             per_environment(spec, _when_enabled("cold_storage_after_days")), rule="days", nullable=True,
         ))
     if vault_key(spec):
@@ -85,7 +88,7 @@ def variables(spec: Spec) -> list[Variable]:
 def context(spec: Spec) -> dict[str, Any]:
     cold = "var.backup_cold_storage_after_days"
     delete = "var.backup_delete_after_days"
-    minimum = rules.BACKUP_COLD_STORAGE_MINIMUM_DAYS
+    minimum = BACKUP_COLD_STORAGE_MINIMUM_DAYS
     return {
         "name": NAME,
         "role_name_prefix": ROLE_NAME_PREFIX,

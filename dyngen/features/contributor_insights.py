@@ -6,7 +6,13 @@ from typing import Any
 
 from dyngen.features import Feature, Output, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import (
+    Variable,
+    any_environment,
+    per_environment,
+    setting,
+    setting_when,
+)
 
 PROVIDER_MINIMUM = "5.0.0"
 MODE_MINIMUM = "6.11.0"  # the release that added `mode`
@@ -21,7 +27,8 @@ def used(spec: Spec) -> bool:
 
 
 def mode(s: Settings) -> str | None:
-    return setting("contributor_insights_mode")(s) if is_enabled(s) else None
+    chosen = setting_when(is_enabled, "contributor_insights_mode")(s)
+    return str(chosen) if chosen is not None else None
 
 
 def sets_mode(spec: Spec) -> bool:

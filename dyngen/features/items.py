@@ -7,10 +7,10 @@ that adding or removing one item never changes the address of another (a list in
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from dyngen.errors import DyngenError
+from dyngen.facts import duplicate_item_ids, item_id
 from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec, plain
 from dyngen.variables import Variable, any_environment, per_environment
@@ -26,43 +26,6 @@ ITEMS_TYPE = "any"
 
 def used(spec: Spec) -> bool:
     return any_environment(spec, lambda s: bool(s.get("items")))
-
-
-def _id_part(value: Mapping[str, Any], attribute_type: str) -> str:
-    """One key value as text: numbers normalised so that "42" and "42.0" (the same DynamoDB key) give one id;
-    `%` and `/` percent-encoded so that the `/` between hash and range value is never ambiguous."""
-    text = str(value[attribute_type])
-    if attribute_type == "N":
-        try:
-            number = Decimal(text).normalize()
-        except InvalidOperation:
-            pass
-        else:
-            text = format(number, "f") if number else "0"
-    return text.replace("%", "%25").replace("/", "%2F")
-
-
-def item_id(item: Mapping[str, Any], hash_key: str, range_key: str | None, attributes: Mapping[str, str]) -> str:
-    """The stable id of an item: its hash key value, plus "/" and its range key value when the table has one."""
-    found = _id_part(item[hash_key], attributes[hash_key])
-    if range_key:
-        found += "/" + _id_part(item[range_key], attributes[range_key])
-    return found
-
-
-def duplicate_item_ids(items: Sequence[Mapping[str, Any]], hash_key: str, range_key: str | None,
-                       attributes: Mapping[str, str]) -> list[tuple[int, int, str]]:
-    """(first index, later index, id) of each item whose key repeats an earlier item's: DynamoDB would keep only one.
-    For a validation rule; items must carry their keys (rules.item_keys)."""
-    seen: dict[str, int] = {}
-    found: list[tuple[int, int, str]] = []
-    for i, item in enumerate(items):
-        key = item_id(item, hash_key, range_key, attributes)
-        if key in seen:
-            found.append((seen[key], i, key))
-        else:
-            seen[key] = i
-    return found
 
 
 def items_by_id(spec: Spec, s: Settings) -> dict[str, dict[str, Any]]:

@@ -6,7 +6,13 @@ from typing import Any
 
 from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import (
+    Variable,
+    any_environment,
+    per_environment,
+    setting,
+    setting_when,
+)
 
 # approximate_creation_date_time_precision is newer than the resource; 6.0.0 is the oldest release checked.
 PROVIDER_MINIMUM = "6.0.0"
@@ -28,8 +34,8 @@ def variables(spec: Spec) -> list[Variable]:
                  per_environment(spec, stream_arn), rule="kinesis_stream_arn", nullable=True),
         Variable("kinesis_approximate_creation_date_time_precision", "string",
                  "Precision of each record's ApproximateCreationDateTime; null: DynamoDB's default (MILLISECOND).",
-                 per_environment(spec, lambda s: setting("kinesis_streaming_destination",
-                                                         "approximate_creation_date_time_precision")(s) if stream_arn(s) else None),
+                 per_environment(spec, setting_when(stream_arn, "kinesis_streaming_destination",
+                                                           "approximate_creation_date_time_precision")),
                  rule="kinesis_precision", nullable=True),
     ]
 

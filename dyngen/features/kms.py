@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from dyngen import facts
 from dyngen.features import Feature, Output, table
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import Variable, any_environment, per_environment, setting_when
 
 PROVIDER_MINIMUM = "5.0.0"
 # The key policy names the region through data.aws_region's `region` attribute, which provider 6.0.0 introduced
@@ -58,18 +59,15 @@ def provider_minimum(spec: Spec) -> str:
 
 
 def _creates(s: Settings) -> bool:
-    return table.customer_key_mode(s) == "created"
+    return facts.customer_key_mode(s) == "created"
 
 
 def _when_created(*path: str) -> Any:
-    def pick(s: Settings) -> Any:
-        return setting("encryption", *path)(s) if _creates(s) else None
-
-    return pick
+    return setting_when(_creates, "encryption", *path)
 
 
 def multi_region(spec: Spec) -> bool:
-    return any_environment(spec, table.multi_region_key)
+    return any_environment(spec, facts.multi_region_key)
 
 
 def variables(spec: Spec) -> list[Variable]:
@@ -90,7 +88,7 @@ def variables(spec: Spec) -> list[Variable]:
             "kms_multi_region", "bool",
             "Make the created key multi-Region, with a replica key in the region of each replica that names no key "
             "of its own. Changing it replaces the key (README: \"Replica keys\").",
-            per_environment(spec, table.multi_region_key),
+            per_environment(spec, facts.multi_region_key),
         ))
     return found
 

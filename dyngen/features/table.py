@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dyngen import hcl, rules, schema
+from dyngen import facts, hcl, schema
+from dyngen.facts import customer_key_mode, has_values, is_autoscaled, multi_region_key
 from dyngen.features import Feature, Output
 from dyngen.model import Index, Settings, Spec
 from dyngen.variables import (
@@ -14,6 +15,8 @@ from dyngen.variables import (
     any_environment,
     per_environment,
     setting,
+    setting_when,
+    version_key,
 )
 
 PROVIDER_MINIMUM = "5.0.0"
@@ -62,25 +65,19 @@ def used(spec: Spec) -> bool:
 
 
 def provisioned(spec: Spec) -> bool:
-    return any_environment(spec, lambda s: s["billing_mode"] == "PROVISIONED")
+    return any_environment(spec, facts.provisioned)
 
 
 def autoscaled(spec: Spec) -> bool:
     return any_environment(spec, is_autoscaled)
 
 
-def is_autoscaled(s: Settings) -> bool:
-    return s["billing_mode"] == "PROVISIONED" and bool(setting("autoscaling", "enabled")(s))
-
-
 def autoscales_indexes(spec: Spec) -> bool:
-    return bool(spec.global_indexes) and any_environment(
-        spec, lambda s: is_autoscaled(s) and bool(setting("autoscaling", "indexes")(s))
-    )
+    return bool(spec.global_indexes) and any_environment(spec, facts.autoscales_indexes)
 
 
 def on_demand_throughput(spec: Spec) -> bool:
-    return any_environment(spec, lambda s: any(v is not None for v in (s.get("on_demand_throughput") or {}).values()))
+    return any_environment(spec, facts.on_demand_throughput_set)
 
 
 def streams(spec: Spec) -> bool:
@@ -103,33 +100,12 @@ def created_key(spec: Spec) -> bool:
     return any_environment(spec, lambda s: customer_key_mode(s) == "created")
 
 
-def customer_key_mode(s: Settings) -> str | None:
-    """'existing', 'created' or None (an AWS-owned or AWS-managed key)."""
-    if not setting("encryption", "enabled")(s):
-        return None
-    if setting("encryption", "kms_key_arn")(s):
-        return "existing"
-    return "created" if setting("encryption", "create_kms_key")(s) else None
-
-
 def replicas(spec: Spec) -> bool:
     return any_environment(spec, lambda s: bool(s.get("replicas")))
 
 
 def replica_resources(spec: Spec) -> bool:
-    """Replicas of an autoscaled table are aws_dynamodb_table_replica resources (module README: "Provisioned global tables")."""
-    return any_environment(spec, lambda s: is_autoscaled(s) and bool(s.get("replicas")))
-
-
-def multi_region_key(s: Settings) -> bool:
-    """Whether the environment's created key is multi-Region: as the spec says, else exactly when a replica has no
-    key of its own and needs a replica of the table's key."""
-    if customer_key_mode(s) != "created":
-        return False
-    chosen = setting("encryption", "kms_multi_region")(s)
-    if chosen is not None:
-        return bool(chosen)
-    return any(not r.get("kms_key_arn") for r in s.get("replicas") or [])
+    return any_environment(spec, facts.replica_resources)
 
 
 def replica_keys_created(spec: Spec) -> bool:
@@ -144,11 +120,6 @@ def replica_kms_key_expression(spec: Spec, replica: str) -> str | None:
         return f"{own} != null ? {own} : lookup(local.replica_kms_key_arns, {replica}.region_name, null)"
     explicit = any_environment(spec, lambda s: any(r.get("kms_key_arn") for r in s.get("replicas") or []))
     return own if explicit else None
-
-
-def strong_consistency(s: Settings) -> bool:
-    """Multi-Region strong consistency (MRSC): the replicas' consistency_mode is STRONG."""
-    return any(r.get("consistency_mode") == "STRONG" for r in s.get("replicas") or [])
 
 
 def replica_uses(spec: Spec, key: str) -> bool:
@@ -168,7 +139,7 @@ def protects_replicas(spec: Spec) -> bool:
 
 
 def strongly_consistent(spec: Spec) -> bool:
-    return any_environment(spec, strong_consistency)
+    return any_environment(spec, facts.strong_consistency)
 
 
 def witness(spec: Spec) -> bool:
@@ -180,7 +151,7 @@ def imports(spec: Spec) -> bool:
 
 
 def warm_throughput(spec: Spec) -> bool:
-    return any_environment(spec, lambda s: _has_values(s.get("warm_throughput")))
+    return any_environment(spec, lambda s: has_values(s.get("warm_throughput")))
 
 
 def index_warm_throughput(spec: Spec) -> bool:
@@ -196,11 +167,8 @@ def restores(spec: Spec) -> bool:
 
 
 def timeouts(spec: Spec) -> bool:
-    return any_environment(spec, lambda s: _has_values(s.get("timeouts")))
+    return any_environment(spec, lambda s: has_values(s.get("timeouts")))
 
-
-def _has_values(mapping: Any) -> bool:
-    return any(v is not None for v in (mapping or {}).values())
 
 
 def _per_index(s: Settings, key: str) -> dict[str, dict[str, Any]]:
@@ -240,7 +208,7 @@ def provider_minimum(spec: Spec) -> str:
         needed.append(WITNESS_MINIMUM)
     if protects_replicas(spec):
         needed.append(REPLICA_DELETION_PROTECTION_MINIMUM)
-    return max(needed, key=lambda v: tuple(int(p) for p in v.split(".")))
+    return max(needed, key=version_key)
 
 
 # --- variables ----------------------------------------------------------------------------------------------------
@@ -251,7 +219,7 @@ def variables(spec: Spec) -> list[Variable]:
         Variable(
             "table_name", "string", "Name of the DynamoDB table.",
             {env.name: env.table_name for env in spec.environments},
-            validations=(Validation(f"can(regex({hcl.quote(rules.TABLE_NAME.pattern)}, var.table_name))",
+            validations=(Validation(f"can(regex({hcl.quote(facts.TABLE_NAME.pattern)}, var.table_name))",
                                     "table_name must be 3 to 255 of A-Z a-z 0-9 _ . -."),),
         ),
         Variable("billing_mode", "string", "PAY_PER_REQUEST (on demand) or PROVISIONED capacity.",
@@ -341,7 +309,7 @@ def _stream_and_ttl_variables(spec: Spec) -> list[Variable]:
             Variable("stream_enabled", "bool", "Publish item changes to a DynamoDB stream.",
                      per_environment(spec, lambda s: bool(setting("stream", "enabled")(s)))),
             Variable("stream_view_type", "string", "What each stream record holds; null while the stream is off.",
-                     per_environment(spec, lambda s: setting("stream", "view_type")(s) if setting("stream", "enabled")(s) else None),
+                     per_environment(spec, setting_when(setting("stream", "enabled"), "stream", "view_type")),
                      rule="stream_view_type", nullable=True),
         ]
     if ttl(spec):
@@ -405,10 +373,17 @@ def _replicas_variable(spec: Spec) -> Variable:
     return Variable(
         "replicas",
         "list(object({\nregion_name = string\nkms_key_arn = optional(string)\n"
-        "point_in_time_recovery = optional(bool, true)\npropagate_tags = optional(bool, true)\n" + extra + "}))",
+        f"point_in_time_recovery = optional(bool, {_replica_default('point_in_time_recovery')})\n"
+        f"propagate_tags = optional(bool, {_replica_default('propagate_tags')})\n" + extra + "}))",
         "Regions the table is replicated to (global tables version 2019.11.21).",
         per_environment(spec, pick),
     )
+
+
+def _replica_default(key: str) -> str:
+    """The schema's default of a replica's key, as the module variable's default."""
+    replica = schema.resolve_ref(schema.property_schema(("replicas",))["items"])
+    return hcl.encode(schema.default_of(replica["properties"][key]))
 
 
 def _witness_variable(spec: Spec) -> Variable:

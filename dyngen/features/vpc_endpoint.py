@@ -13,7 +13,13 @@ from typing import Any
 
 from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec
-from dyngen.variables import Variable, any_environment, per_environment, setting
+from dyngen.variables import (
+    Variable,
+    any_environment,
+    per_environment,
+    setting,
+    setting_when,
+)
 
 # data "aws_region" has `region` from 6.0.0 on; its `name` is deprecated there.
 PROVIDER_MINIMUM = "6.0.0"
@@ -32,7 +38,7 @@ def variables(spec: Spec) -> list[Variable]:
         Variable("vpc_endpoint_enabled", "bool", "Create a gateway VPC endpoint for DynamoDB.",
                  per_environment(spec, enabled)),
         Variable("vpc_id", "string", "VPC of the DynamoDB gateway endpoint; null while the endpoint is off.",
-                 per_environment(spec, lambda s: setting("vpc_endpoint", "vpc_id")(s) if enabled(s) else None),
+                 per_environment(spec, setting_when(enabled, "vpc_endpoint", "vpc_id")),
                  rule="vpc_id", nullable=True),
         Variable("vpc_endpoint_route_table_ids", "list(string)",
                  "Route tables that send DynamoDB traffic through the endpoint.",

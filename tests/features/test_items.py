@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dyngen.features import items as items_feature
+from dyngen import facts
 from dyngen.hcl import unquote
 from dyngen.loader import load_document
 from dyngen.validate import validate_document
@@ -104,11 +104,11 @@ def test_removing_an_item_keeps_the_others_addresses(render_yaml):
 
 def test_item_ids_are_unambiguous_and_normalise_numbers():
     attributes = {"h": "S", "r": "S", "n": "N"}
-    one = items_feature.item_id({"h": {"S": "a/b"}, "r": {"S": "c"}}, "h", "r", attributes)
-    two = items_feature.item_id({"h": {"S": "a"}, "r": {"S": "b/c"}}, "h", "r", attributes)
+    one = facts.item_id({"h": {"S": "a/b"}, "r": {"S": "c"}}, "h", "r", attributes)
+    two = facts.item_id({"h": {"S": "a"}, "r": {"S": "b/c"}}, "h", "r", attributes)
     assert one != two
     numbers = ("42", "42.0", "4.2E1")
-    same = [items_feature.item_id({"h": {"S": "x"}, "n": {"N": n}}, "h", "n", attributes) for n in numbers]
+    same = [facts.item_id({"h": {"S": "x"}, "n": {"N": n}}, "h", "n", attributes) for n in numbers]
     assert same == ["x/42"] * 3
 
 
