@@ -2,7 +2,9 @@
 variables and outputs it adds, and what its template partial receives; templates only lay that out.
 
 A feature module defines:
-    TEMPLATE: str                                  partial under templates/module/, rendered into main.tf
+    TEMPLATE: str                                  partial under templates/module/, rendered into its own file
+                                                   (module/kms.tf.j2 -> kms.tf)
+    SUMMARY: str                                   what that file holds: its line in the module README
     used(spec) -> bool                             render nothing of the feature when False
     variables(spec) -> list[Variable]
     outputs(spec) -> list[Output]

@@ -23,6 +23,7 @@ from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/alarms.tf.j2"
+SUMMARY = "CloudWatch alarms on the table, its global indexes and its replicas."
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 

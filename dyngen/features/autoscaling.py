@@ -10,6 +10,7 @@ from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/autoscaling.tf.j2"
+SUMMARY = "Application Auto Scaling of the table's and its global indexes' capacity (targets and policies)."
 PROVIDER_MINIMUM = "5.0.0"
 
 

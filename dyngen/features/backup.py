@@ -12,6 +12,7 @@ from dyngen.variables import Variable, any_environment, per_environment, setting
 
 DATA_SOURCES = ('aws_partition',)  # declared once for the module by render (data "..." "current")
 TEMPLATE = "module/backup.tf.j2"
+SUMMARY = "AWS Backup of the table: vault, plan, selection and the role the backup service assumes."
 PROVIDER_MINIMUM = "5.0.0"
 
 # AWS managed policies for the backup service's role; they live under the service-role/ path.

@@ -9,6 +9,7 @@ from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/contributor_insights.tf.j2"
+SUMMARY = "CloudWatch Contributor Insights of the table and its global indexes."
 PROVIDER_MINIMUM = "5.0.0"
 MODE_MINIMUM = "6.11.0"  # the release that added `mode`
 

@@ -16,6 +16,7 @@ from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/dashboard.tf.j2"
+SUMMARY = "The CloudWatch dashboard of the table."
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 PERIOD_SECONDS = 300

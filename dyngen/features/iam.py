@@ -11,6 +11,7 @@ from dyngen.model import Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/iam.tf.j2"
+SUMMARY = "The read-only and read-write IAM policies for the table, its indexes and its stream."
 PROVIDER_MINIMUM = "5.0.0"
 
 READ_ACTIONS = (

@@ -16,6 +16,7 @@ from dyngen.model import Settings, Spec, plain
 from dyngen.variables import Variable, any_environment, per_environment
 
 TEMPLATE = "module/items.tf.j2"
+SUMMARY = "The seed items (`aws_dynamodb_table_item`)."
 PROVIDER_MINIMUM = "5.0.0"
 
 # `any`, not a type constraint: items have different attributes and nest S/N/BOOL/NULL/SS/L/M values of every shape.

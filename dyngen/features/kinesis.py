@@ -9,6 +9,7 @@ from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/kinesis.tf.j2"
+SUMMARY = "The table's item changes sent to an existing Kinesis data stream."
 # approximate_creation_date_time_precision is newer than the resource; 6.0.0 is the oldest release checked.
 PROVIDER_MINIMUM = "6.0.0"
 

@@ -11,6 +11,7 @@ from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 TEMPLATE = "module/kms.tf.j2"
+SUMMARY = "The customer-managed KMS key made for the table: the key, its alias, its key policy and its replica keys."
 PROVIDER_MINIMUM = "5.0.0"
 # The key policy names the region through data.aws_region's `region` attribute, which provider 6.0.0 introduced
 # (its `name` is deprecated there).

@@ -10,6 +10,7 @@ from dyngen.model import Spec
 from dyngen.variables import Variable
 
 TEMPLATE = "module/replicas.tf.j2"
+SUMMARY = "The replicas of the autoscaled provisioned table (`aws_dynamodb_table_replica`)."
 PROVIDER_MINIMUM = table.REGION_ARGUMENT_MINIMUM  # the replica's region is the resource's own `region` argument
 
 

@@ -17,6 +17,7 @@ from dyngen.variables import Variable, any_environment, per_environment, setting
 
 DATA_SOURCES = ('aws_caller_identity', 'aws_region')  # declared once for the module by render (data "..." "current")
 TEMPLATE = "module/vpc_endpoint.tf.j2"
+SUMMARY = "The gateway VPC endpoint for DynamoDB, its policy and its route table associations."
 # data "aws_region" has `region` from 6.0.0 on; its `name` is deprecated there.
 PROVIDER_MINIMUM = "6.0.0"
 
