@@ -77,3 +77,11 @@ def resources(parsed: dict[str, Any], resource_type: str) -> dict[str, dict[str,
                 for name, body in named.items():
                     found[name.strip('"')] = body
     return found
+
+
+def module_text(files: dict[str, str], module: str = "orders") -> str:
+    """The module's main.tf and feature files (table.tf, kms.tf, ...: what one main.tf held before), one after
+    another: where a test looks for what must appear in none of them."""
+    return "".join(text for path, text in sorted(files.items())
+                   if path.startswith(f"{module}/") and path.count("/") == 1 and path.endswith(".tf")
+                   and path.split("/")[1] not in ("variables.tf", "outputs.tf", "versions.tf"))
