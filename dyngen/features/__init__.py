@@ -12,7 +12,7 @@ A feature module defines:
     PROVIDER_MINIMUM: str                          the oldest hashicorp/aws release with every argument it uses
 and may define:
     provider_minimum(spec) -> str                  when the minimum depends on what the spec uses
-    DATA_SOURCES: tuple[str, ...]                  data sources it reads as data.<type>.current, declared once
+    DATA_SOURCES: tuple[str, ...]                  data.<type>.current it reads, declared once in main.tf
     data_sources(spec) -> tuple[str, ...]          when those depend on what the spec uses
 """
 
