@@ -62,7 +62,7 @@ def _meanings(spec: Spec) -> dict[str, Expectation]:
     outputs = sorted(o.name for o in view.outputs)
     module = spec.name
     found = {
-        f"{module}/main.tf": Expectation("table", _table(spec)),
+        f"{module}/table.tf": Expectation("table", _table(spec)),
         f"{module}/variables.tf": Expectation("labels", ("variable", "variables", sorted(variables))),
         f"{module}/outputs.tf": Expectation("labels", ("output", "outputs", outputs)),
     }

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import settings
 
 from dyngen.render import render_spec
-from tests.helpers import MINIMAL, run_cli as _run_cli, spec_from_yaml
+from tests.helpers import MINIMAL, spec_from_yaml
+from tests.helpers import run_cli as _run_cli
 
 settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("long", max_examples=2000, deadline=None)

@@ -58,6 +58,19 @@ def main_tf(files: Mapping[str, str], spec: str = "orders") -> dict[str, Any]:
     return parse_hcl(files[f"{spec}/main.tf"])
 
 
+def module_tf(files: Mapping[str, str], feature: str, spec: str = "orders") -> dict[str, Any]:
+    """The parsed file of one feature of the module, e.g. module_tf(files, "kms") for orders/kms.tf."""
+    return parse_hcl(files[f"{spec}/{feature}.tf"])
+
+
+def module_text(files: Mapping[str, str], module: str = "orders") -> str:
+    """The module's main.tf and feature files (table.tf, kms.tf, ...: what one main.tf held before), one after
+    another: where a test looks for what must appear in none of them."""
+    return "".join(text for path, text in sorted(files.items())
+                   if path.startswith(f"{module}/") and path.count("/") == 1 and path.endswith(".tf")
+                   and path.split("/")[1] not in ("variables.tf", "outputs.tf", "versions.tf"))
+
+
 def tfvars(files: Mapping[str, str], env: str, spec: str = "orders") -> dict[str, Any]:
     return parse_hcl(files[f"{spec}/envs/{env}/terraform.tfvars"])
 

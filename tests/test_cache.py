@@ -294,13 +294,13 @@ def test_check_parses_nothing_when_the_tree_is_up_to_date(repo: Path, monkeypatc
 
 def test_check_parses_only_the_files_that_differ(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run(repo, use_cache=False)
-    for path in ("orders/envs/dev/backend.tf", "users/main.tf"):
+    for path in ("orders/envs/dev/backend.tf", "users/table.tf"):
         target = repo / "gen" / path
         target.write_text(target.read_text().replace("\n\n", "\n", 1))
     spy = Spy(monkeypatch)
     outcome = run(repo, check=True, use_cache=False)
-    assert sorted(c.path for c in outcome.plan.pending()) == ["orders/envs/dev/backend.tf", "users/main.tf"]
-    assert sorted(path for path, _, _ in spy.parsed) == ["orders/envs/dev/backend.tf", "users/main.tf"]
+    assert sorted(c.path for c in outcome.plan.pending()) == ["orders/envs/dev/backend.tf", "users/table.tf"]
+    assert sorted(path for path, _, _ in spy.parsed) == ["orders/envs/dev/backend.tf", "users/table.tf"]
     assert os.environ.get("DYNGEN_CACHE_DIR")  # the conftest fixture keeps every test off the user's cache
 
 

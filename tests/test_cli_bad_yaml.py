@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-
 VALID = b"version: 1\nname: orders\nhash_key: id\nattributes:\n  id: S\nenvironments:\n  dev: {}\n"
 
 CASES = [

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-
 SPEC = """\
 version: 1
 name: orders

@@ -18,8 +18,8 @@ from dyngen import model, schema
 from dyngen.errors import FieldPath
 from dyngen.loader import load_document
 from dyngen.render import render_spec
-from dyngen.roundtrip import check_tree
 from dyngen.resolve import resolve_data
+from dyngen.roundtrip import check_tree
 from dyngen.validate import validate_document
 
 INDEX = "CustomerIndex"  # the global index of the specs below, named as in the schema's per-index examples

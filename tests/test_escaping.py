@@ -48,7 +48,7 @@ def test_attribute_names_and_descriptions_stay_literal(render_yaml: Callable[[st
     attribute = 'Status#Created "at" ${x}'
     description = 'line one\nline two ${file("x")} */ # not a comment end'
     files = render_yaml(spec_with({"Team": "a"}, description=description, attribute=attribute))
-    table = resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_table")["this"]
+    table = resources(parse_hcl(files["orders/table.tf"]), "aws_dynamodb_table")["this"]
     assert decode(table["hash_key"]) == attribute
     assert [decode(a["name"]) for a in table["attribute"]] == [attribute]
     comment_lines = [line for line in files["orders/main.tf"].splitlines() if "line one" in line]

@@ -8,7 +8,6 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-
 boto3 = pytest.importorskip("boto3", reason="the aws extra is not installed")
 moto = pytest.importorskip("moto", reason="moto (a test dependency) is not installed")
 

@@ -32,7 +32,7 @@ def run(*args: str) -> Result:
 
 
 def table(out: Path, name: str) -> dict[str, Any]:
-    (body,) = resources(hcl2.loads((out / name / "main.tf").read_text()), "aws_dynamodb_table").values()
+    (body,) = resources(hcl2.loads((out / name / "table.tf").read_text()), "aws_dynamodb_table").values()
     return body
 
 

@@ -39,7 +39,7 @@ AUTOSCALED = ("{billing_mode: PROVISIONED, read_capacity: 5, write_capacity: 5, 
 
 def stand_in(files: dict[str, str], folder: Path) -> None:
     """Write the rendered table addressing of environment `prod` as terraform_data resources into `folder`."""
-    tables = resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_table")
+    tables = resources(parse_hcl(files["orders/table.tf"]), "aws_dynamodb_table")
     module = ['variable "autoscaling_enabled" {\n  type    = bool\n  default = false\n}\n']
     for name, body in tables.items():
         count = str(body["count"]).removeprefix("${").removesuffix("}")

@@ -44,5 +44,5 @@ def test_the_installed_package_renders_from_another_directory(unpacked_wheel: Pa
     import_check = subprocess.run([sys.executable, "-c", "import dyngen; print(dyngen.__file__)"], cwd=tmp_path,
                                   env=env, capture_output=True, text=True)
     assert import_check.stdout.startswith(str(unpacked_wheel))
-    assert (out / "audit-log" / "main.tf").read_text().splitlines()[2:] == (
-        REPO / "generated" / "audit-log" / "main.tf").read_text().splitlines()[2:]
+    assert (out / "audit-log" / "table.tf").read_text().splitlines()[2:] == (
+        REPO / "generated" / "audit-log" / "table.tf").read_text().splitlines()[2:]

@@ -119,7 +119,7 @@ def test_every_string_comes_back_from_the_hcl_exactly(document: dict[str, Any]) 
     files = render_spec(spec)
     name = document["name"]
 
-    module = hcl2.loads(files[f"{name}/main.tf"])
+    module = hcl2.loads(files[f"{name}/table.tf"])
     tables = [body for block in module.get("resource", []) for rtype, named in block.items()
               if decode(rtype) == "aws_dynamodb_table" for body in named.values()]
     assert tables

@@ -8,6 +8,7 @@ import pytest
 
 from dyngen import render
 from dyngen.errors import RoundTripError
+from dyngen.meaning import expectations
 from dyngen.roundtrip import check_tree, decode
 from tests.helpers import spec_from_yaml
 
@@ -77,3 +78,29 @@ def test_a_broken_template_fails_the_round_trip(monkeypatch: pytest.MonkeyPatch,
 
 def test_decode_reads_python_hcl2_literals() -> None:
     assert decode({'"a b"': ['"x"', 1, True, None], "__is_block__": True}) == {"a b": ["x", 1, True, None]}
+
+
+PRODUCTION = SPEC.replace("prod: {billing_mode", "prod: {profile: production, billing_mode")
+
+
+def test_the_table_is_expected_in_table_tf_and_every_other_module_file_must_parse() -> None:
+    spec = spec_from_yaml(PRODUCTION)
+    files = render.render_spec(spec)
+    expected = expectations(spec, files)
+    features = {"orders/table.tf", "orders/kms.tf", "orders/contributor_insights.tf", "orders/backup.tf"}
+    assert features <= set(files)
+    assert expected["orders/table.tf"].check == "table"
+    assert {path for path, e in expected.items() if e.check == "syntax" and "/envs/" not in path} == (
+        {"orders/main.tf", "orders/versions.tf"} | features - {"orders/table.tf"})
+
+
+def test_a_feature_file_that_does_not_parse_fails_the_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    _broken(monkeypatch, "module/backup.tf.j2", lambda t: t + "\nlocals {\n  broken = 1 1\n}\n")
+    try:
+        spec = spec_from_yaml(PRODUCTION)
+        with pytest.raises(RoundTripError) as caught:
+            check_tree(spec, render.render_spec(spec))
+        assert caught.value.file == "orders/backup.tf"
+    finally:
+        monkeypatch.undo()
+        render.environment.cache_clear()

@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from dyngen import safety, tablefacts
-from dyngen.plan import plan_tree
-from dyngen.render import render_spec
+from dyngen.plan import Action, plan_tree
+from dyngen.render import module_view, render_spec
 from dyngen.safety import Finding, Severity, assess
 from dyngen.tablefacts import read_root, spec_facts
 from dyngen.validate import validate_file
@@ -81,17 +81,44 @@ def test_the_hcl_on_disk_means_what_the_model_says(path: Path) -> None:
         assert read_root(files, facts.root) == dataclasses.replace(facts, file="", positions=()), facts.root
 
 
-def test_a_module_split_into_several_files_reads_the_same() -> None:
-    """A later dyngen may move the table out of main.tf (table.tf, ...): every .tf file of the module is read."""
+def one_main_tf(files: dict[str, str], model: Any) -> dict[str, str]:
+    """The tree as dyngen wrote it before the module became one file per feature: main.tf held, after the spec's
+    description and the shared data sources, every feature's blocks in the same order, one blank line between."""
+    name = model.name
+    features = [f"{name}/{part.file}" for part in module_view(model).parts if f"{name}/{part.file}" in files]
+    header, body = files[f"{name}/main.tf"].split("\n", 1)
+    bodies = [body.removeprefix("\n")] + [files[path].split("\n", 2)[2] for path in features]
+    older = {path: text for path, text in files.items() if path not in features}
+    older[f"{name}/main.tf"] = header + "\n\n" + "\n".join(b for b in bodies if b)
+    return older
+
+
+def test_a_module_in_one_main_tf_reads_the_same() -> None:
+    """Trees rendered before the split keep the whole module in main.tf: every .tf file of the module is read."""
     model = spec_from_yaml(yaml.safe_dump(spec(lambda d: d.update(global_secondary_indexes=[gsi()],
                                                                   attributes={"id": "S", "sk": "S", "status": "S"}))))
     files = render_spec(model)
-    main = files["orders/main.tf"]
-    start = main.index('resource "aws_dynamodb_table"')
-    end = main.index("\n}\n", start) + 3
-    split = {**files, "orders/main.tf": main[:start] + main[end:], "orders/table.tf": main[start:end]}
-    assert "resource \"aws_dynamodb_table\"" not in split["orders/main.tf"]
-    assert read_root(split, "orders/envs/prod") == read_root(files, "orders/envs/prod")
+    older = one_main_tf(files, model)
+    assert "orders/table.tf" not in older and 'resource "aws_dynamodb_table"' in older["orders/main.tf"]
+    assert read_root(older, "orders/envs/prod") == read_root(files, "orders/envs/prod")
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "specs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_upgrading_a_tree_of_one_main_tf_to_a_file_per_feature_is_safe(tmp_path: Path, path: Path) -> None:
+    """Rendering over a tree of the older layout rewrites main.tf and creates the feature files: no refusal, no
+    warning, and the old and new trees say the same about every table."""
+    model = validate_file(path, "specs/test.yaml").spec
+    assert model is not None
+    files = render_spec(model)
+    older = one_main_tf(files, model)
+    plan = plan_tree(write_tree(older, tmp_path / "generated"), files, owned_sources=["specs/test.yaml"])
+    created = {c.path for c in plan.changes if c.action is Action.CREATE}
+    updated = {c.path for c in plan.changes if c.action is Action.UPDATE}
+    assert created == set(files) - set(older) and f"{model.name}/table.tf" in created
+    assert updated == {f"{model.name}/main.tf"}
+    assert assess(plan, spec_facts(model)) == []
+    for facts in spec_facts(model):
+        assert read_root(older, facts.root) == read_root(files, facts.root), facts.root
 
 
 # --- refused: Terraform would replace a table, create a second one or lose one ---------------------------------------
@@ -284,14 +311,14 @@ def test_an_older_render_is_read_for_what_it_says_literally(tmp_path: Path) -> N
     """An older dyngen may have written the table differently: a literal name, the key through a variable, indexes in
     a dynamic block. Literals are read; what only Terraform could evaluate is unknown and never compared."""
     files = render_spec(spec_from_yaml(yaml.safe_dump(spec(with_lsi))))
-    older = files["orders/main.tf"].replace("name                        = var.table_name",
+    older = files["orders/table.tf"].replace("name                        = var.table_name",
                                             'name                        = "prod-orders"')
     older = older.replace('hash_key                    = "id"', "hash_key                    = var.hash_key")
     start = older.index("  local_secondary_index {")
     end = older.index("  }\n", start) + 4
     dynamic = '  dynamic "local_secondary_index" {\n    for_each = []\n    content {}\n  }\n'
     older = older[:start] + dynamic + older[end:]
-    facts = read_root({**files, "orders/main.tf": older}, "orders/envs/prod")
+    facts = read_root({**files, "orders/table.tf": older}, "orders/envs/prod")
     assert facts.table_name == "prod-orders" and facts.hash_key is None and facts.local_indexes is None
     assert facts.range_key == ("sk", "S") and facts.state == ("s3", "state", "dynamodb/orders/prod/terraform.tfstate")
 

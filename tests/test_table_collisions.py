@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-
 SPEC = """\
 version: 1
 name: {name}

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"^# expect: (?P<line>\d+):(?P<column>\d+): (?P<message>.+?)(?: \[at (?P<field>\S+)\])?$")
 from tests.helpers import run_cli

@@ -1,7 +1,7 @@
 """The parts of the generated module: the typed contract every feature module fulfils (`Feature`, `Output`).
 
 Each feature module decides, from the spec, whether it is used, which variables and outputs it adds and what its
-template partial receives, and exposes that as one `FEATURE = Feature(...)`; dyngen.features.registry lists them in
+template partial receives (rendered into its own file: module/kms.tf.j2 -> kms.tf), and exposes that as one `FEATURE = Feature(...)`; dyngen.features.registry lists them in
 output order. Templates only lay out what `context` returns.
 """
 
@@ -33,7 +33,8 @@ class Feature:
     """One part of the module. `used(spec)` False renders nothing of it; the other hooks are asked only when used."""
 
     name: str
-    template: str  # partial under templates/module/, receives `context(spec)` as `c`
+    template: str  # partial under templates/module/, receives `context(spec)` as `c`; rendered into its own file
+    summary: str  # what that file holds: its line in the module README's Files section
     used: Callable[[Spec], bool]
     variables: Callable[[Spec], list[Variable]]
     outputs: Callable[[Spec], list[Output]]

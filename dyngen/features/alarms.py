@@ -28,6 +28,7 @@ from dyngen.variables import (
     setting_when,
 )
 
+SUMMARY = "CloudWatch alarms on the table, its global indexes and its replicas."
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 
@@ -325,6 +326,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="alarms",
     template="module/alarms.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

@@ -16,6 +16,7 @@ from dyngen.variables import (
     setting_when,
 )
 
+SUMMARY = "Application Auto Scaling of the table's and its global indexes' capacity (targets and policies)."
 PROVIDER_MINIMUM = "5.0.0"
 
 
@@ -118,6 +119,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="autoscaling",
     template="module/autoscaling.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

@@ -16,6 +16,7 @@ from dyngen.variables import (
     setting_when,
 )
 
+SUMMARY = "AWS Backup of the table: vault, plan, selection and the role the backup service assumes."
 PROVIDER_MINIMUM = "5.0.0"
 
 # AWS managed policies for the backup service's role; they live under the service-role/ path.
@@ -115,6 +116,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="backup",
     template="module/backup.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

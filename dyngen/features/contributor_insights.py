@@ -14,6 +14,7 @@ from dyngen.variables import (
     setting_when,
 )
 
+SUMMARY = "CloudWatch Contributor Insights of the table and its global indexes."
 PROVIDER_MINIMUM = "5.0.0"
 MODE_MINIMUM = "6.11.0"  # the release that added `mode`
 
@@ -63,6 +64,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="contributor_insights",
     template="module/contributor_insights.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

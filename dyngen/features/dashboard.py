@@ -16,6 +16,7 @@ from dyngen.features import Feature, Output, alarms, fixed, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
+SUMMARY = "The CloudWatch dashboard of the table."
 PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 PERIOD_SECONDS = 300
@@ -134,6 +135,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="dashboard",
     template="module/dashboard.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

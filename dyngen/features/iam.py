@@ -11,6 +11,7 @@ from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
+SUMMARY = "The read-only and read-write IAM policies for the table, its indexes and its stream."
 PROVIDER_MINIMUM = "5.0.0"
 
 READ_ACTIONS = (
@@ -106,6 +107,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="iam",
     template="module/iam.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

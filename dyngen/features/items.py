@@ -15,6 +15,7 @@ from dyngen.features import Feature, Output, fixed
 from dyngen.model import Settings, Spec, plain
 from dyngen.variables import Variable, any_environment, per_environment
 
+SUMMARY = "The seed items (`aws_dynamodb_table_item`)."
 PROVIDER_MINIMUM = "5.0.0"
 
 # `any`, not a type constraint: items have different attributes and nest S/N/BOOL/NULL/SS/L/M values of every shape.
@@ -58,6 +59,7 @@ def context(spec: Spec) -> dict[str, Any]:
 FEATURE = Feature(
     name="items",
     template="module/items.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

@@ -14,6 +14,7 @@ from dyngen.variables import (
     setting_when,
 )
 
+SUMMARY = "The table's item changes sent to an existing Kinesis data stream."
 # approximate_creation_date_time_precision is newer than the resource; 6.0.0 is the oldest release checked.
 PROVIDER_MINIMUM = "6.0.0"
 
@@ -52,6 +53,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="kinesis",
     template="module/kinesis.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

@@ -11,6 +11,7 @@ from dyngen.features import Feature, Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting_when
 
+SUMMARY = "The customer-managed KMS key made for the table: the key, its alias, its key policy and its replica keys."
 PROVIDER_MINIMUM = "5.0.0"
 # The key policy names the region through data.aws_region's `region` attribute, which provider 6.0.0 introduced
 # (its `name` is deprecated there).
@@ -133,6 +134,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="kms",
     template="module/kms.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

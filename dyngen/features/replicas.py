@@ -10,6 +10,7 @@ from dyngen.features import Feature, Output, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable
 
+SUMMARY = "The replicas of the autoscaled provisioned table (`aws_dynamodb_table_replica`)."
 PROVIDER_MINIMUM = table.REGION_ARGUMENT_MINIMUM  # the replica's region is the resource's own `region` argument
 
 
@@ -46,6 +47,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="replicas",
     template="module/replicas.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

@@ -12,6 +12,7 @@ from dyngen.features import Feature, Output, fixed, iam
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
+SUMMARY = "The table's resource-based policy (`aws_dynamodb_resource_policy`)."
 # aws_dynamodb_resource_policy is older; 6.0.0 is the oldest release this module was checked against.
 PROVIDER_MINIMUM = "6.0.0"
 # The longest table ARN a policy can name: the longest partition and region, and a 255-character table name.
@@ -101,6 +102,7 @@ def estimated_policy_bytes(s: Settings, document: Mapping[str, Any]) -> int:
 FEATURE = Feature(
     name="resource_policy",
     template="module/resource_policy.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

@@ -19,6 +19,10 @@ from dyngen.variables import (
     version_key,
 )
 
+SUMMARY = (
+    "The table (`aws_dynamodb_table`): keys, attributes, indexes, capacity, stream, TTL, encryption, inline replicas; "
+    "the check that its indexes match the spec."
+)
 PROVIDER_MINIMUM = "5.0.0"
 # Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
@@ -574,6 +578,7 @@ def outputs(spec: Spec) -> list[Output]:
 FEATURE = Feature(
     name="table",
     template="module/table.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

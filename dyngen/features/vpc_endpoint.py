@@ -21,6 +21,7 @@ from dyngen.variables import (
     setting_when,
 )
 
+SUMMARY = "The gateway VPC endpoint for DynamoDB, its policy and its route table associations."
 # data "aws_region" has `region` from 6.0.0 on; its `name` is deprecated there.
 PROVIDER_MINIMUM = "6.0.0"
 
@@ -64,6 +65,7 @@ def context(spec: Spec) -> dict[str, Any]:
 FEATURE = Feature(
     name="vpc_endpoint",
     template="module/vpc_endpoint.tf.j2",
+    summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,

@@ -7,7 +7,7 @@ from typing import Any
 
 from dyngen.features import alarms
 from dyngen.hcl import unquote
-from tests.helpers import MINIMAL, parse_hcl, resources, tfvars
+from tests.helpers import MINIMAL, module_text, parse_hcl, resources, tfvars
 from tests.tools import assert_external_checks_pass, write_tree
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:oncall"
@@ -75,7 +75,7 @@ environments:
 
 
 def _alarms(files: dict[str, str]) -> dict[str, dict[str, Any]]:
-    return resources(parse_hcl(files["orders/main.tf"]), "aws_cloudwatch_metric_alarm")
+    return resources(parse_hcl(files["orders/alarms.tf"]), "aws_cloudwatch_metric_alarm")
 
 
 def _dimensions(body: dict[str, Any]) -> dict[str, str]:
@@ -85,7 +85,7 @@ def _dimensions(body: dict[str, Any]) -> dict[str, str]:
 def test_throttle_alarms_use_the_published_metric_names_for_table_and_each_index(render_yaml) -> None:
     files = render_yaml(ALARMS)
     found = _alarms(files)
-    assert "ReadThrottledEvents" not in files["orders/main.tf"]  # seed 003's misspelling
+    assert "ReadThrottledEvents" not in files["orders/alarms.tf"]  # seed 003's misspelling
     for direction, metric in (("read", "ReadThrottleEvents"), ("write", "WriteThrottleEvents")):
         table = found[f"table_{direction}_throttle_events"]
         assert unquote(table["namespace"]) == "AWS/DynamoDB"
@@ -178,7 +178,7 @@ def test_replication_latency_alarm_per_replica_region(render_yaml) -> None:
 
 
 def test_every_alarm_notifies_the_topic_and_treats_missing_data_as_fine(render_yaml) -> None:
-    main = parse_hcl(render_yaml(ALARMS)["orders/main.tf"])
+    main = parse_hcl(render_yaml(ALARMS)["orders/alarms.tf"])
     found = resources(main, "aws_cloudwatch_metric_alarm")
     assert len(found) == 10  # 4 throttle, system and user errors, latency, 2 capacity, replication
     for name, body in found.items():
@@ -263,7 +263,7 @@ def test_on_demand_spec_without_replicas_renders_no_capacity_or_replication_alar
 
 def test_spec_without_alarms_renders_none_of_their_machinery(render_yaml) -> None:
     files = render_yaml(MINIMAL)
-    assert not resources(parse_hcl(files["orders/main.tf"]), "aws_cloudwatch_metric_alarm")
+    assert not resources(parse_hcl(module_text(files)), "aws_cloudwatch_metric_alarm")
     for text in files.values():
         assert "alarm" not in text
 

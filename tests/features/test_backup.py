@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from dyngen.hcl import unquote
-from tests.helpers import MINIMAL, blocks, data_sources, parse_hcl, resources, tfvars
+from tests.helpers import (
+    MINIMAL,
+    blocks,
+    data_sources,
+    module_text,
+    parse_hcl,
+    resources,
+    tfvars,
+)
 from tests.tools import external_checks
 
 BACKUP = """
@@ -65,7 +73,7 @@ TYPES = ("aws_backup_vault", "aws_backup_plan", "aws_backup_selection", "aws_iam
 
 
 def test_backup_renders_vault_plan_selection_and_role(render_yaml) -> None:
-    main = parse_hcl(render_yaml(BACKUP)["orders/main.tf"])
+    main = parse_hcl(render_yaml(BACKUP)["orders/backup.tf"])
     for rtype in TYPES[:-1]:
         name = "backup" if rtype == "aws_iam_role" else "this"
         assert resources(main, rtype)[name]["count"] == "${var.backup_enabled ? 1 : 0}", rtype
@@ -88,7 +96,7 @@ def test_backup_renders_vault_plan_selection_and_role(render_yaml) -> None:
 
 
 def test_backup_role_is_for_the_backup_service_with_the_service_role_policies(render_yaml) -> None:
-    main = parse_hcl(render_yaml(BACKUP)["orders/main.tf"])
+    main = parse_hcl(render_yaml(BACKUP)["orders/backup.tf"])
     role = resources(main, "aws_iam_role")["backup"]
     assert role["assume_role_policy"] == "${data.aws_iam_policy_document.backup_assume_role[0].json}"
     assume = data_sources(main, "aws_iam_policy_document")["backup_assume_role"]["statement"][0]
@@ -128,7 +136,7 @@ def test_backup_variables_and_tfvars(render_yaml) -> None:
 
 def test_vault_key_is_the_named_one_else_the_created_table_key(render_yaml) -> None:
     files = render_yaml(WITH_KEYS)
-    vault = resources(parse_hcl(files["orders/main.tf"]), "aws_backup_vault")["this"]
+    vault = resources(parse_hcl(files["orders/backup.tf"]), "aws_backup_vault")["this"]
     assert vault["kms_key_arn"] == (
         "${var.backup_vault_kms_key_arn != null ? var.backup_vault_kms_key_arn : one(aws_kms_key.this[*].arn)}"
     )
@@ -138,7 +146,7 @@ def test_vault_key_is_the_named_one_else_the_created_table_key(render_yaml) -> N
 
 def test_no_cold_storage_renders_no_cold_storage(render_yaml) -> None:
     files = render_yaml(NO_COLD)
-    plan = resources(parse_hcl(files["orders/main.tf"]), "aws_backup_plan")["this"]
+    plan = resources(parse_hcl(files["orders/backup.tf"]), "aws_backup_plan")["this"]
     assert "cold_storage_after" not in plan["rule"][0]["lifecycle"][0]
     assert "lifecycle" not in plan
     assert "backup_cold_storage_after_days" not in files["orders/variables.tf"]
@@ -146,10 +154,10 @@ def test_no_cold_storage_renders_no_cold_storage(render_yaml) -> None:
 
 def test_without_backup_nothing_of_it_is_rendered(render_yaml) -> None:
     files = render_yaml(MINIMAL)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(module_text(files))
     for rtype in TYPES:
         assert not resources(main, rtype), rtype
-    assert "backup" not in files["orders/main.tf"]
+    assert "backup" not in module_text(files)
     assert not [n for n in blocks(parse_hcl(files["orders/variables.tf"]), "variable") if n.startswith("backup")]
     assert not [n for n in blocks(parse_hcl(files["orders/outputs.tf"]), "output") if n.startswith("backup")]
     assert "backup" not in files["orders/envs/dev/terraform.tfvars"]

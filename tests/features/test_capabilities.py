@@ -14,7 +14,7 @@ import pytest
 
 from dyngen.render import render_spec
 from tests import helpers
-from tests.helpers import REPO, parse_hcl, resources, spec_from_yaml
+from tests.helpers import REPO, module_text, parse_hcl, resources, spec_from_yaml
 from tests.tools import external_checks, tf_plan, write_tree
 
 Render = Callable[[str], dict[str, str]]
@@ -43,8 +43,8 @@ def tfvars(files: dict[str, str], env: str, spec: str = "analytics-events") -> d
     return helpers.tfvars(files, env, spec)
 
 
-def main_tf(files: dict[str, str], spec: str = "analytics-events") -> dict[str, Any]:
-    return helpers.main_tf(files, spec)
+def feature_tf(files: dict[str, str], feature: str, spec: str = "analytics-events") -> dict[str, Any]:
+    return parse_hcl(files[f"{spec}/{feature}.tf"])
 
 
 # --- the planned values of the example's three environments (one tf-plan run for all tests) ------------------------
@@ -96,7 +96,7 @@ def test_index_bounds_merge_over_the_shared_ones(render_yaml: Render) -> None:
     assert bounds["by-user"]["read"] == {"min_capacity": 50, "max_capacity": 4000, "target_utilization": 70}
     assert bounds["by-user"]["write"] == {"min_capacity": 10, "max_capacity": 500, "target_utilization": 70}
     assert bounds["by-day"]["read"] == {"min_capacity": 10, "max_capacity": 50, "target_utilization": 70}
-    target = resources(main_tf(render_yaml(EXAMPLE)), "aws_appautoscaling_target")["index_read"]
+    target = resources(feature_tf(render_yaml(EXAMPLE), "autoscaling"), "aws_appautoscaling_target")["index_read"]
     assert target["min_capacity"] == (
         "${try(var.autoscaling_index_bounds[each.key].read.min_capacity, var.autoscaling_read_min_capacity)}")
 
@@ -104,7 +104,7 @@ def test_index_bounds_merge_over_the_shared_ones(render_yaml: Render) -> None:
 def test_spec_without_overrides_keeps_the_shared_index_bounds(render_yaml: Render) -> None:
     files = render_yaml(small("{billing_mode: PROVISIONED, autoscaling: {enabled: true, read: {min_capacity: 5, "
                               "max_capacity: 50}, write: {min_capacity: 5, max_capacity: 50}}}"))
-    assert "autoscaling_index_bounds" not in files["events/main.tf"] + files["events/variables.tf"]
+    assert "autoscaling_index_bounds" not in module_text(files, "events") + files["events/variables.tf"]
 
 
 SHARED_BOUNDS = ("billing_mode: PROVISIONED, autoscaling: {{enabled: true, "
@@ -180,7 +180,7 @@ def test_restore_acts_only_at_creation(render_yaml: Render, planned: dict[str, A
     table = the_table(planned["drill"])
     assert (table["restore_source_name"], table["restore_to_latest_time"]) == ("shop-prod-analytics-events", True)
     assert the_table(planned["prod"])["restore_source_name"] is None
-    for body in resources(main_tf(render_yaml(EXAMPLE)), "aws_dynamodb_table").values():
+    for body in resources(feature_tf(render_yaml(EXAMPLE), "table"), "aws_dynamodb_table").values():
         ignored = set(body["lifecycle"][0]["ignore_changes"])
         assert {"restore_source_name", "restore_source_table_arn", "restore_date_time", "restore_to_latest_time"} <= ignored
 
@@ -195,7 +195,7 @@ def test_contributor_insights_mode_is_planned_for_table_and_indexes(planned: dic
 
 def test_without_a_mode_nothing_changes(render_yaml: Render) -> None:
     files = render_yaml(small("{contributor_insights: true}"))
-    insights = resources(main_tf(files, "events"), "aws_dynamodb_contributor_insights")
+    insights = resources(feature_tf(files, "contributor_insights", "events"), "aws_dynamodb_contributor_insights")
     assert insights and all("mode" not in body for body in insights.values())
     assert "contributor_insights_mode" not in files["events/variables.tf"]
 

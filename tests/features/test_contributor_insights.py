@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import MINIMAL, parse_hcl, resources
+from tests.helpers import MINIMAL, module_text, parse_hcl, resources
 from tests.tools import external_checks
 
 INSIGHTS = """
@@ -44,7 +44,7 @@ environments:
 
 def test_table_and_each_index_get_contributor_insights(render_yaml) -> None:
     files = render_yaml(INSIGHTS)
-    found = resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_contributor_insights")
+    found = resources(parse_hcl(files["orders/contributor_insights.tf"]), "aws_dynamodb_contributor_insights")
     assert set(found) == {"table", "index"}
     assert found["table"]["count"] == "${var.contributor_insights_enabled ? 1 : 0}"
     assert found["table"]["table_name"] == "${local.table.name}"
@@ -61,14 +61,14 @@ def test_table_and_each_index_get_contributor_insights(render_yaml) -> None:
 def test_table_without_indexes_renders_only_the_table_insights(render_yaml) -> None:
     # The production profile turns contributor insights on.
     files = render_yaml(NO_INDEX)
-    found = resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_contributor_insights")
+    found = resources(parse_hcl(files["orders/contributor_insights.tf"]), "aws_dynamodb_contributor_insights")
     assert set(found) == {"table"}
     assert parse_hcl(files["orders/envs/prod/terraform.tfvars"])["contributor_insights_enabled"] is True
 
 
 def test_spec_without_contributor_insights_renders_none_of_their_machinery(render_yaml) -> None:
     files = render_yaml(MINIMAL)
-    assert not resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_contributor_insights")
+    assert not resources(parse_hcl(module_text(files)), "aws_dynamodb_contributor_insights")
     for text in files.values():
         assert "contributor_insights" not in text
 

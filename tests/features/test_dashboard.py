@@ -7,7 +7,7 @@ from typing import Any
 
 from dyngen.features import alarms
 from dyngen.hcl import unquote
-from tests.helpers import MINIMAL, parse_hcl, resources
+from tests.helpers import MINIMAL, module_text, parse_hcl, resources
 from tests.tools import external_checks
 
 DASHBOARD = """
@@ -37,7 +37,7 @@ environments:
 
 def _body(files: dict[str, str]) -> dict[str, Any]:
     """The object given to jsonencode, with local.table.name read as "TABLE" and the region as "REGION"."""
-    text = files["orders/main.tf"]
+    text = files["orders/dashboard.tf"]
     start = text.index("jsonencode(") + len("jsonencode(")
     end = text.index("\n  })\n", start) + len("\n  }")
     literal = text[start:end].replace("local.table.name", '"TABLE"').replace("local.dashboard_region", '"REGION"')
@@ -65,7 +65,7 @@ def _metrics(widget: dict[str, Any]) -> list[tuple[list[Any], dict[str, Any]]]:
 
 def test_dashboard_resource_is_gated_and_named_after_the_table(render_yaml) -> None:
     files = render_yaml(DASHBOARD)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(files["orders/dashboard.tf"])
     body = resources(main, "aws_cloudwatch_dashboard")["this"]
     assert body["count"] == "${var.dashboard_enabled ? 1 : 0}"
     assert body["dashboard_name"] == '"dynamodb-${substr(replace(var.table_name, ".", "_"), 0, 246)}"'
@@ -116,7 +116,7 @@ def test_on_demand_spec_has_no_provisioned_capacity_line(render_yaml) -> None:
 def test_metric_names_and_dimensions_are_the_published_ones(render_yaml) -> None:
     files = render_yaml(DASHBOARD)
     widgets = _widgets(files)
-    assert "ReadThrottledEvents" not in files["orders/main.tf"]
+    assert "ReadThrottledEvents" not in files["orders/dashboard.tf"]
     assert [m for m, _ in _metrics(widgets["Throttled requests"])] == [
         ["AWS/DynamoDB", "ReadThrottleEvents", "TableName", "TABLE"],
         ["AWS/DynamoDB", "ReadThrottleEvents", "TableName", "TABLE", "GlobalSecondaryIndexName", "by-customer"],
@@ -136,7 +136,7 @@ def test_metric_names_and_dimensions_are_the_published_ones(render_yaml) -> None
 
 def test_spec_without_dashboard_renders_none_of_its_machinery(render_yaml) -> None:
     files = render_yaml(MINIMAL)
-    assert not resources(parse_hcl(files["orders/main.tf"]), "aws_cloudwatch_dashboard")
+    assert not resources(parse_hcl(module_text(files)), "aws_cloudwatch_dashboard")
     for text in files.values():
         assert "dashboard" not in text
 

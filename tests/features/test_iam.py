@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from dyngen.hcl import unquote
-from tests.helpers import MINIMAL, blocks, data_sources, parse_hcl, resources, tfvars
+from tests.helpers import (
+    MINIMAL,
+    blocks,
+    data_sources,
+    module_text,
+    parse_hcl,
+    resources,
+    tfvars,
+)
 from tests.tools import external_checks
 
 READ = {
@@ -86,7 +94,7 @@ def actions(statement: dict[str, Any]) -> set[str]:
 
 
 def test_policies_are_scoped_to_table_indexes_and_stream(render_yaml) -> None:
-    main = parse_hcl(render_yaml(FULL)["orders/main.tf"])
+    main = parse_hcl(render_yaml(FULL)["orders/iam.tf"])
     documents = data_sources(main, "aws_iam_policy_document")
     for name, expected in (("read_only", READ), ("read_write", READ | WRITE)):
         document = documents[name]
@@ -106,7 +114,7 @@ def test_policies_are_scoped_to_table_indexes_and_stream(render_yaml) -> None:
 
 
 def test_customer_key_permissions_follow_the_key_in_use(render_yaml) -> None:
-    main = parse_hcl(render_yaml(FULL)["orders/main.tf"])
+    main = parse_hcl(render_yaml(FULL)["orders/iam.tf"])
     documents = data_sources(main, "aws_iam_policy_document")
     for name, expected in (("read_only", {"kms:Decrypt"}),
                            ("read_write", {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"})):
@@ -118,7 +126,7 @@ def test_customer_key_permissions_follow_the_key_in_use(render_yaml) -> None:
 
 
 def test_existing_key_only_uses_the_key_variable(render_yaml) -> None:
-    main = parse_hcl(render_yaml(EXISTING_KEY)["orders/main.tf"])
+    main = parse_hcl(render_yaml(EXISTING_KEY)["orders/iam.tf"])
     document = data_sources(main, "aws_iam_policy_document")["read_write"]
     dynamic = document["dynamic"][0]['"statement"']
     assert dynamic["for_each"] == "${var.kms_key_arn == null ? [] : [var.kms_key_arn]}"
@@ -126,7 +134,7 @@ def test_existing_key_only_uses_the_key_variable(render_yaml) -> None:
 
 def test_plain_table_has_no_index_stream_or_key_statements(render_yaml) -> None:
     files = render_yaml(PLAIN)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(files["orders/iam.tf"])
     for name in ("read_only", "read_write"):
         document = data_sources(main, "aws_iam_policy_document")[name]
         assert set(statements(document)) == {"Table"}
@@ -147,7 +155,7 @@ def test_variables_outputs_and_tfvars(render_yaml) -> None:
 
 def test_without_iam_policies_nothing_of_them_is_rendered(render_yaml) -> None:
     files = render_yaml(MINIMAL)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(module_text(files))
     assert not resources(main, "aws_iam_policy")
     assert not {"read_only", "read_write"} & set(data_sources(main, "aws_iam_policy_document"))
     assert "iam_policies_enabled" not in files["orders/variables.tf"]

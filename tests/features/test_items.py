@@ -9,7 +9,7 @@ from dyngen import facts
 from dyngen.hcl import unquote
 from dyngen.loader import load_document
 from dyngen.validate import validate_document
-from tests.helpers import MINIMAL, parse_hcl, resources
+from tests.helpers import MINIMAL, module_text, parse_hcl, resources
 from tests.tools import external_checks
 
 HOSTILE = 'say "hi" \\ ${file("/etc/passwd")} %{ if x }\nnext\tline ünïcødé 🦆 \u200b "; resource "x" "y" {'
@@ -53,14 +53,14 @@ USER = {
 
 def test_items_render_one_table_item_per_item_with_jsonencode(render_yaml):
     files = render_yaml(_spec_text({"dev": [USER]}))
-    main = parse_hcl(files["users/main.tf"])
+    main = parse_hcl(files["users/items.tf"])
     item = resources(main, "aws_dynamodb_table_item")["this"]
     assert item["for_each"] == "${var.items}"
     assert item["table_name"] == "${local.table.name}"
     assert unquote(item["hash_key"]) == "id"
     assert unquote(item["range_key"]) == "sk"
     assert item["item"] == "${jsonencode(each.value)}"
-    assert "jsonencode(each.value)" in files["users/main.tf"]
+    assert "jsonencode(each.value)" in files["users/items.tf"]
 
     variables = files["users/variables.tf"]
     assert 'variable "items"' in variables and "type        = any" in variables
@@ -75,7 +75,7 @@ def test_tfvars_keep_dynamodb_json_as_written(render_yaml):
 def test_table_without_range_key_has_no_range_key_argument(render_yaml):
     item = {"id": {"S": "only"}, "n": {"N": "1"}}
     files = render_yaml(_spec_text({"dev": [item]}, range_key=False))
-    body = resources(parse_hcl(files["users/main.tf"]), "aws_dynamodb_table_item")["this"]
+    body = resources(parse_hcl(files["users/items.tf"]), "aws_dynamodb_table_item")["this"]
     assert "range_key" not in body
     assert decode(parse_hcl(files["users/envs/dev/terraform.tfvars"])["items"]) == {"only": item}
 
@@ -89,7 +89,7 @@ def test_hostile_strings_round_trip_exactly(render_yaml):
     assert decoded[key] == item
     assert key == HOSTILE.replace("%", "%25").replace("/", "%2F") + "/7"
     # nothing of the value leaked into the module: the item reaches it only through jsonencode(each.value)
-    assert "passwd" not in files["users/main.tf"]
+    assert "passwd" not in module_text(files, "users")
 
 
 def test_removing_an_item_keeps_the_others_addresses(render_yaml):

@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from dyngen.hcl import unquote
-from tests.helpers import MINIMAL, blocks, data_sources, locals_of, parse_hcl, resources, tfvars
+from tests.helpers import (
+    MINIMAL,
+    blocks,
+    data_sources,
+    locals_of,
+    module_text,
+    parse_hcl,
+    resources,
+    tfvars,
+)
 from tests.tools import external_checks
 
 KEYS = """
@@ -65,7 +74,7 @@ environments:
 
 def test_created_key_renders_key_alias_and_policy(render_yaml) -> None:
     files = render_yaml(KEYS)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(files["orders/kms.tf"])
     key = resources(main, "aws_kms_key")["this"]
     assert key["count"] == "${var.create_kms_key ? 1 : 0}"
     assert key["deletion_window_in_days"] == "${var.kms_deletion_window_days}"
@@ -76,14 +85,15 @@ def test_created_key_renders_key_alias_and_policy(render_yaml) -> None:
     assert alias["count"] == "${var.create_kms_key ? 1 : 0}"
     assert alias["target_key_id"] == "${aws_kms_key.this[0].key_id}"
     assert alias["name"].startswith('"alias/dynamodb/${') and "var.table_name" in alias["name"]
-    table = resources(main, "aws_dynamodb_table")["this"]
+    table = resources(parse_hcl(files["orders/table.tf"]), "aws_dynamodb_table")["this"]
     assert table["server_side_encryption"][0]["kms_key_arn"] == "${local.kms_key_arn}"
     # One environment passes an existing key while another creates one.
     assert locals_of(main)["kms_key_arn"] == "${var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn}"
 
 
 def test_key_policy_lets_the_account_administer_and_dynamodb_use_the_key(render_yaml) -> None:
-    main = parse_hcl(render_yaml(KEYS)["orders/main.tf"])
+    files = render_yaml(KEYS)
+    main = parse_hcl(files["orders/kms.tf"])
     document = data_sources(main, "aws_iam_policy_document")["kms"]
     assert document["count"] == "${var.create_kms_key ? 1 : 0}"
     admin, service = document["statement"]
@@ -100,7 +110,7 @@ def test_key_policy_lets_the_account_administer_and_dynamodb_use_the_key(render_
     assert conditions["kms:CallerAccount"] == ("StringEquals", ["${data.aws_caller_identity.current.account_id}"])
     assert conditions["kms:ViaService"] == ("StringEquals", ['"dynamodb.${data.aws_region.current.region}.amazonaws.com"'])
     for source in ("aws_caller_identity", "aws_partition", "aws_region"):
-        assert "current" in data_sources(main, source)
+        assert "current" in data_sources(parse_hcl(files["orders/main.tf"]), source)
 
 
 def test_variables_outputs_and_tfvars(render_yaml) -> None:
@@ -127,7 +137,7 @@ def test_variables_outputs_and_tfvars(render_yaml) -> None:
 
 def test_created_key_only_uses_the_created_key_or_none(render_yaml) -> None:
     files = render_yaml(CREATED_ONLY)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(files["orders/kms.tf"])
     assert locals_of(main)["kms_key_arn"] == "${one(aws_kms_key.this[*].arn)}"
     assert "kms_key_arn" not in blocks(parse_hcl(files["orders/variables.tf"]), "variable")
     assert tfvars(files, "dev")["create_kms_key"] is False
@@ -136,7 +146,7 @@ def test_created_key_only_uses_the_created_key_or_none(render_yaml) -> None:
 
 def test_existing_key_only_creates_nothing_but_reports_the_key(render_yaml) -> None:
     files = render_yaml(EXISTING_ONLY)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(module_text(files))
     assert not resources(main, "aws_kms_key") and not resources(main, "aws_kms_alias")
     assert "kms_key_arn" not in locals_of(main)
     variables = blocks(parse_hcl(files["orders/variables.tf"]), "variable")
@@ -149,10 +159,10 @@ def test_existing_key_only_creates_nothing_but_reports_the_key(render_yaml) -> N
 
 def test_without_a_customer_key_nothing_of_kms_is_rendered(render_yaml) -> None:
     files = render_yaml(MINIMAL)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(module_text(files))
     assert not resources(main, "aws_kms_key") and not resources(main, "aws_kms_alias")
     assert not data_sources(main, "aws_iam_policy_document")
-    assert "kms" not in files["orders/main.tf"]
+    assert "kms" not in module_text(files)
     variables = blocks(parse_hcl(files["orders/variables.tf"]), "variable")
     assert not [name for name in variables if "kms" in name]
     assert not [name for name in blocks(parse_hcl(files["orders/outputs.tf"]), "output") if "kms" in name]

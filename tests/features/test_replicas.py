@@ -8,7 +8,14 @@ from typing import Any, Iterator
 
 from dyngen.hcl import unquote
 from dyngen.render import render_spec
-from tests.helpers import REPO, parse_hcl, resources, spec_from_yaml, tfvars
+from tests.helpers import (
+    REPO,
+    module_text,
+    parse_hcl,
+    resources,
+    spec_from_yaml,
+    tfvars,
+)
 from tests.tools import assert_external_checks_pass, tf_plan, write_tree
 
 PRODUCTION_WITH_KEYS = """
@@ -84,11 +91,11 @@ def test_production_profile_with_replicas_needs_no_per_replica_key(tmp_path: Pat
 
 def test_created_key_is_multi_region_with_a_replica_key_per_keyless_replica(tmp_path: Path) -> None:
     files = render_spec(spec_from_yaml(PRODUCTION_WITH_KEYS))
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(files["orders/kms.tf"])
     replica_key = resources(main, "aws_kms_replica_key")["this"]
     assert replica_key["for_each"] == "${local.replica_key_regions}" and replica_key["region"] == "${each.key}"
     assert resources(main, "aws_kms_key")["this"]["multi_region"] == "${var.kms_multi_region}"
-    assert '"dynamodb.${each.key}.amazonaws.com"' in files["orders/main.tf"]
+    assert '"dynamodb.${each.key}.amazonaws.com"' in files["orders/kms.tf"]
     assert 'version = ">= 6.9.0, < 7.0.0"' in files["orders/versions.tf"]  # replica.deletion_protection_enabled
     write_tree(files, tmp_path)
     assert_external_checks_pass(tmp_path)
@@ -116,7 +123,7 @@ def test_created_key_is_multi_region_with_a_replica_key_per_keyless_replica(tmp_
 
 def test_a_key_without_replicas_stays_single_region(render_yaml) -> None:  # type: ignore[no-untyped-def]
     files = render_yaml(PRODUCTION_WITH_KEYS.replace("    replicas:", "    replicas_unused:").split("    replicas_unused:")[0])
-    assert "multi_region" not in files["orders/main.tf"] and "aws_kms_replica_key" not in files["orders/main.tf"]
+    assert "multi_region" not in module_text(files) and "aws_kms_replica_key" not in module_text(files)
     assert unquote(tfvars(files, "prod", "orders")["billing_mode"]) == "PAY_PER_REQUEST"
 
 
@@ -155,12 +162,11 @@ def provisioned_global(*regions: str) -> str:
 
 def test_replicas_of_an_autoscaled_table_are_resources_after_the_scaling_policies() -> None:
     files = render_spec(spec_from_yaml(provisioned_global("us-east-1")))
-    main = parse_hcl(files["orders/main.tf"])
-    tables = resources(main, "aws_dynamodb_table")
+    tables = resources(parse_hcl(files["orders/table.tf"]), "aws_dynamodb_table")
     dynamic = {name: [key for block in body.get("dynamic", []) for key in block] for name, body in tables.items()}
     assert '"replica"' in dynamic["this"] and '"replica"' not in dynamic["autoscaled"]  # on demand keeps them inline
     assert "replica" in tables["autoscaled"]["lifecycle"][0]["ignore_changes"]
-    replica = resources(main, "aws_dynamodb_table_replica")["this"]
+    replica = resources(parse_hcl(files["orders/replicas.tf"]), "aws_dynamodb_table_replica")["this"]
     assert replica["region"] == "${each.key}" and replica["global_table_arn"] == "${local.table.arn}"
     assert replica["depends_on"] == [
         "${aws_appautoscaling_policy.table_read}", "${aws_appautoscaling_policy.table_write}",

@@ -6,7 +6,7 @@ import re
 from typing import Any, Callable
 
 from dyngen.hcl import unquote
-from tests.helpers import parse_hcl, resources, tfvars
+from tests.helpers import module_text, parse_hcl, resources, tfvars
 
 Render = Callable[[str], dict[str, str]]
 
@@ -42,7 +42,7 @@ AUTOSCALED = BASE + """
 
 
 def tables(files: dict[str, str]) -> dict[str, dict[str, Any]]:
-    return resources(parse_hcl(files["orders/main.tf"]), "aws_dynamodb_table")
+    return resources(parse_hcl(files["orders/table.tf"]), "aws_dynamodb_table")
 
 
 def test_keys_attributes_and_indexes_are_literals(render_yaml: Render) -> None:
@@ -70,7 +70,7 @@ def test_per_environment_capacity_and_billing(render_yaml: Render) -> None:
 
 def test_no_index_renders_no_index_machinery(render_yaml: Render, minimal_spec_yaml: str) -> None:
     files = render_yaml(minimal_spec_yaml)
-    text = files["orders/main.tf"] + files["orders/variables.tf"]
+    text = module_text(files) + files["orders/variables.tf"]
     for absent in ("global_secondary_index", "local_secondary_index", "index_read_capacity", "range_key",
                    "stream_view_type", "ttl", "replica", "import_table", "on_demand_throughput", "aws_appautoscaling",
                    "var.autoscaling"):

@@ -36,7 +36,7 @@ def _data(parsed: dict, data_type: str) -> dict:
 
 def test_endpoint_renders_gateway_endpoint_and_associations(render_yaml):
     files = render_yaml(WITH_ENDPOINT)
-    main = parse_hcl(files["orders/main.tf"])
+    main = parse_hcl(files["orders/vpc_endpoint.tf"])
 
     endpoint = resources(main, "aws_vpc_endpoint")["dynamodb"]
     assert endpoint["count"] == "${var.vpc_endpoint_enabled ? 1 : 0}"
@@ -54,7 +54,8 @@ def test_endpoint_renders_gateway_endpoint_and_associations(render_yaml):
     assert association["vpc_endpoint_id"] == "${aws_vpc_endpoint.dynamodb[0].id}"
     assert association["route_table_id"] == "${each.value}"
 
-    assert "current" in _data(main, "aws_region") and "current" in _data(main, "aws_caller_identity")
+    shared = parse_hcl(files["orders/main.tf"])
+    assert "current" in _data(shared, "aws_region") and "current" in _data(shared, "aws_caller_identity")
     outputs = parse_hcl(files["orders/outputs.tf"])
     values = {name: body["value"] for block in outputs["output"] for name, body in block.items()}
     assert values['"vpc_endpoint_id"'] == "${one(aws_vpc_endpoint.dynamodb[*].id)}"
@@ -62,7 +63,7 @@ def test_endpoint_renders_gateway_endpoint_and_associations(render_yaml):
 
 
 def test_endpoint_policy_is_scoped_to_the_account_not_the_table(render_yaml):
-    main = parse_hcl(render_yaml(WITH_ENDPOINT)["orders/main.tf"])
+    main = parse_hcl(render_yaml(WITH_ENDPOINT)["orders/vpc_endpoint.tf"])
     (statement,) = _data(main, "aws_iam_policy_document")["vpc_endpoint"]["statement"]
     assert unquote(statement["effect"]) == "Allow"
     assert [unquote(a) for a in statement["actions"]] == ["dynamodb:*"]

@@ -17,7 +17,6 @@ from tests.strategies.schema_rules import from_pattern
 from tests.strategies.table import table_name_templates, table_shapes
 from tests.strategies.values import hostile_text, names, tags
 
-
 SHARED_KEYS_OUT_OF_ENVIRONMENTS = ("region", "tags", "backend")
 
 

@@ -7,8 +7,17 @@ from typing import Any
 from hypothesis import strategies as st
 
 from dyngen.model import PROFILES
-from tests.strategies import alarms, backup, billing, encryption, import_from_s3, items, replicas, table_options
-from tests.strategies import vpc_endpoint
+from tests.strategies import (
+    alarms,
+    backup,
+    billing,
+    encryption,
+    import_from_s3,
+    items,
+    replicas,
+    table_options,
+    vpc_endpoint,
+)
 from tests.strategies.context import Draw, EnvironmentContext
 from tests.strategies.schema_rules import enum
 from tests.strategies.values import regions, tags

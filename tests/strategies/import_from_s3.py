@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from tests.strategies.context import Draw, EnvironmentContext
 from tests.strategies.schema_rules import enum
-from tests.strategies.values import CHARACTERS, account_ids, attribute_names, buckets, hostile_text
+from tests.strategies.values import (
+    CHARACTERS,
+    account_ids,
+    attribute_names,
+    buckets,
+    hostile_text,
+)
 
 DELIMITERS = (",", ";", "\t", "|", '"', "\\", "$", "\x00", "😀")
 
