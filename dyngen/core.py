@@ -13,6 +13,7 @@ from dyngen.cache import Cache, default_folder
 from dyngen.errors import InvalidSpecs, Problem, UnsafeChange, UsageError
 from dyngen.outcome import SpecOutcome, SpecWork
 from dyngen.plan import RenderPlan, plan_tree
+from dyngen.render import layout
 from dyngen.safety import Finding, assess, shared_states
 from dyngen.tablefacts import spec_facts
 from dyngen.tables import collisions
@@ -87,7 +88,7 @@ def _check_table_names(report: ValidationReport) -> None:
 def _check_shared_states(report: ValidationReport) -> None:
     """Two environment roots with one Terraform state would destroy each other's tables."""
     results = {r.file: r for r in report.results}
-    tables = [t for r in report.results if r.spec is not None for t in spec_facts(r.spec, r.document)]
+    tables = [t for r in report.results if r.spec is not None for t in spec_facts(layout(r.spec), r.document)]
     for problem in shared_states(tables):
         results[problem.file].problems.append(problem)
 

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from dyngen.errors import RoundTripError
 from dyngen.features import table
 from dyngen.model import Spec, plain
-from dyngen.render import backend_settings, environment_root, module_view
+from dyngen.render import Rendered, backend_settings
 
 PARSED_SUFFIXES = (".tf", ".tfvars")
 
@@ -46,18 +46,20 @@ def _tagged(value: Any) -> Any:
     return [type(value).__qualname__, repr(value)]  # a repr that varies between runs only costs cache misses
 
 
-def expectations(spec: Spec, files: Mapping[str, str]) -> dict[str, Expectation]:
+def expectations(rendered: Rendered) -> dict[str, Expectation]:
     """Every HCL file of the tree with what it must say; files without a specific meaning must at least parse."""
+    files = rendered.files
     expected = {path: SYNTAX for path in files if path.endswith(PARSED_SUFFIXES)}
-    expected.update(_meanings(spec))
+    expected.update(_meanings(rendered))
     missing = sorted(set(expected) - set(files))
     if missing:
         raise RoundTripError(missing[0], "(file)", "rendered", "missing")
     return expected
 
 
-def _meanings(spec: Spec) -> dict[str, Expectation]:
-    view = module_view(spec)
+def _meanings(rendered: Rendered) -> dict[str, Expectation]:
+    view = rendered.layout.view
+    spec = view.spec
     variables = [v.name for v in view.variables]
     outputs = sorted(o.name for o in view.outputs)
     module = spec.name
@@ -66,9 +68,9 @@ def _meanings(spec: Spec) -> dict[str, Expectation]:
         f"{module}/variables.tf": Expectation("labels", ("variable", "variables", sorted(variables))),
         f"{module}/outputs.tf": Expectation("labels", ("output", "outputs", outputs)),
     }
-    for env in spec.environments:
+    for root in rendered.layout.roots:
+        env = root.env
         folder = f"{module}/envs/{env.name}"
-        root = environment_root(view, env)
         inputs = sorted(name for name, _ in root.tfvars)
         tfvars = {name: plain(value) for name, value in root.tfvars}
         if root.region:

@@ -13,14 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator
 
 from dyngen import reuse
 from dyngen.cache import Cache, code_fingerprint, content_key
 from dyngen.meaning import expectations
-from dyngen.model import Spec
 from dyngen.outcome import SpecOutcome, SpecWork
-from dyngen.render import render_spec
+from dyngen.render import Rendered, render
 from dyngen.tablefacts import spec_facts
 from dyngen.validate import validate_bytes, validate_file
 
@@ -45,24 +44,24 @@ def process_spec(work: SpecWork, settings: RunSettings) -> SpecOutcome:
     if result.spec is None:
         return SpecOutcome(work.display, None, result.name_position, tuple(result.problems), {})
     spec = replace(result.spec, source=work.source)
-    files = render_spec(spec)
+    rendered = render(spec)
     store = Cache(settings.cache_folder)
-    complete = verify(spec, files, store, settings.compare_with)
-    outcome = SpecOutcome(work.display, spec.name, result.name_position, (), files, result.claims,
-                          spec_facts(spec, result.document))
+    complete = verify(rendered, store, settings.compare_with)
+    outcome = SpecOutcome(work.display, spec.name, result.name_position, (), rendered.files, result.claims,
+                          spec_facts(rendered.layout, result.document))
     if raw is not None and complete:  # reused files may be written later: only ones this dyngen has verified
         reuse.record(store, work, raw, outcome)
     return outcome
 
 
-def verify(spec: Spec, files: Mapping[str, str], store: Cache, compare_with: Path | None = None) -> bool:
+def verify(rendered: Rendered, store: Cache, compare_with: Path | None = None) -> bool:
     """Round-trip check every file whose (bytes, meaning) pair is not verified yet, in this spec or in the cache.
     When checking, such a file whose text is already on disk is not parsed (nothing is written); then the result is
     False: not every file is verified."""
     verified: set[str] = set()
     complete = True
-    for path, expectation in expectations(spec, files).items():
-        text = files[path]
+    for path, expectation in expectations(rendered).items():
+        text = rendered.files[path]
         key = content_key("verified", text, expectation.digest())
         if key in verified or store.read("verified", key) is True:
             continue

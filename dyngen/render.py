@@ -162,9 +162,34 @@ def _backend(env: Environment) -> Mapping[str, Any]:
     return (env.settings.get("backend") or {}).get("s3") or {}
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What the templates lay out for one spec: the module's view and each environment's root. The round trip and
+    change safety read them from here rather than deciding them again."""
+
+    view: ModuleView
+    roots: tuple[EnvironmentRoot, ...]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    layout: Layout
+    files: dict[str, str]
+
+
+def layout(spec: Spec) -> Layout:
+    view = module_view(spec)
+    return Layout(view, tuple(environment_root(view, env) for env in spec.environments))
+
+
 def render_spec(spec: Spec) -> dict[str, str]:
     """Every file of one spec's tree, keyed by its path relative to the output folder. A pure function of the spec."""
-    view = module_view(spec)
+    return render(spec).files
+
+
+def render(spec: Spec) -> Rendered:
+    planned = layout(spec)
+    view = planned.view
     features = _feature_files(view, spec)
     files: dict[str, str] = {}
     for name in MODULE_FILES:
@@ -174,12 +199,11 @@ def render_spec(spec: Spec) -> dict[str, str]:
     files[f"{spec.name}/README.md"] = MARKDOWN_HEADER.format(source=spec.source) + "\n" + _render(
         "module/README.md.j2", view=view, spec=spec, feature_files=[p for p in view.parts if p.file in features]
     )
-    for env in spec.environments:
-        root = environment_root(view, env)
+    for root in planned.roots:
         for name in ENVIRONMENT_FILES:
-            path = f"{spec.name}/envs/{env.name}/{name}"
-            files[path] = _render_hcl(f"env/{name}.j2", view, spec, env=env, root=root)
-    return files
+            path = f"{spec.name}/envs/{root.env.name}/{name}"
+            files[path] = _render_hcl(f"env/{name}.j2", view, spec, env=root.env, root=root)
+    return Rendered(planned, files)
 
 
 def _feature_files(view: ModuleView, spec: Spec) -> dict[str, str]:

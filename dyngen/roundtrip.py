@@ -10,14 +10,21 @@ from typing import Any, Callable, Iterator, Mapping
 
 from dyngen import hcl
 from dyngen.errors import RoundTripError
+from dyngen.hcl.literals import PYTHON_HCL2_META_KEYS
 from dyngen.meaning import Expectation, expectations
 from dyngen.model import Spec
+from dyngen.render import Rendered, layout
 
 
 def check_tree(spec: Spec, files: Mapping[str, str]) -> None:
-    """Parse every HCL file of one spec's tree and check it says what the spec meant."""
-    for path, expectation in expectations(spec, files).items():
-        check_file(path, files[path], expectation)
+    """Parse every HCL file of one spec's tree (`files`, as rendered or altered) and check it says what the spec
+    meant."""
+    check_rendered(Rendered(layout(spec), dict(files)))
+
+
+def check_rendered(rendered: Rendered) -> None:
+    for path, expectation in expectations(rendered).items():
+        check_file(path, rendered.files[path], expectation)
 
 
 def check_file(path: str, text: str, expectation: Expectation) -> None:
@@ -55,11 +62,6 @@ def decode(value: Any) -> Any:
     if isinstance(value, dict):
         return {decode(k): decode(v) for k, v in value.items() if not _is_meta(k)}
     return value
-
-
-# python-hcl2's own bookkeeping keys, not part of the configuration. Exactly these: a user's key such as `___` or
-# `__x__` (an index name, a tag key) is configuration; hcl.key quotes a user's key that equals one of these.
-PYTHON_HCL2_META_KEYS = frozenset({"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"})
 
 
 def _is_meta(key: str) -> bool:

@@ -11,11 +11,12 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from dyngen.features import table
+from dyngen.hcl.literals import PYTHON_HCL2_META_KEYS
 from dyngen.loader import Document
 from dyngen.model import Environment, Spec
 from dyngen.plan import generated_source
-from dyngen.render import environment_root, module_view
-from dyngen.roundtrip import PYTHON_HCL2_META_KEYS, decode
+from dyngen.render import Layout
+from dyngen.roundtrip import decode
 
 Key = tuple[str, str | None]  # (attribute name, type), the type None when unknown
 IndexShape = tuple[Any, ...]  # (name, hash key or None, range key, projection, non-key attributes)
@@ -79,13 +80,13 @@ class ModuleFacts:
 # --- the new side: the model ----------------------------------------------------------------------------------------
 
 
-def spec_facts(spec: Spec, document: Document | None = None) -> tuple[TableFacts, ...]:
+def spec_facts(planned: Layout, document: Document | None = None) -> tuple[TableFacts, ...]:
     """The facts of every environment root of a spec, as the new render means them."""
-    view = module_view(spec)
+    spec = planned.view.spec
     module = _spec_module(spec)
     found = []
-    for env in spec.environments:
-        root = environment_root(view, env)
+    for root in planned.roots:
+        env = root.env
         tfvars = dict(root.tfvars) | ({"region": root.region} if root.region else {})
         folder = f"{spec.name}/envs/{env.name}"
         state = _state(folder, {"s3": dict(root.backend)} if root.backend else {})

@@ -188,7 +188,7 @@ def test_meanings_that_differ_have_different_digests() -> None:
 def test_a_meaning_digest_is_stable_across_builds_and_follows_the_spec() -> None:
     def digests(text: str) -> dict[str, str]:
         spec = spec_from_yaml(text)
-        return {path: e.digest() for path, e in expectations(spec, render.render_spec(spec)).items()}
+        return {path: e.digest() for path, e in expectations(render.render(spec)).items()}
 
     first, again = digests(SPEC.format(name="orders")), digests(SPEC.format(name="orders"))
     assert first == again
@@ -223,8 +223,9 @@ def test_a_poisoned_cache_cannot_make_dyngen_write_unverified_bytes(
     good = cache.code_fingerprint()
     break_template(monkeypatch, "module/table.tf.j2", lambda t: t.replace("{{ spec.hash_key | q }}", '"id"'))
     spec = spec_from_yaml(SPEC.format(name="orders"))
-    broken = render.render_spec(spec)
-    meant = expectations(spec, broken)
+    rendered = render.render(spec)
+    broken = rendered.files
+    meant = expectations(rendered)
     store = cache.Cache(private_cache)
     for path, text in broken.items():
         if path in meant:

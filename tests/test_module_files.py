@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dyngen.features import all_features
+from dyngen.features.registry import FEATURES
 from dyngen.render import HEADER, module_view, render_spec
 from dyngen.validate import validate_file
 from tests.conftest import REPO
@@ -22,7 +22,7 @@ def test_one_file_per_feature_each_listed_in_the_readme(path: Path) -> None:
     assert spec is not None
     files = render_spec(spec)
     module = {p.split("/", 1)[1]: text for p, text in files.items() if p.count("/") == 1 and p.endswith(".tf")}
-    templates = {f.TEMPLATE.removeprefix("module/").removesuffix(".j2") for f in all_features()}
+    templates = {f.template.removeprefix("module/").removesuffix(".j2") for f in FEATURES}
     assert FIXED <= set(module) and set(module) - FIXED <= templates
     assert "table.tf" in module
     used = {part.file for part in module_view(spec).parts}

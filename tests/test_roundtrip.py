@@ -85,8 +85,9 @@ PRODUCTION = SPEC.replace("prod: {billing_mode", "prod: {profile: production, bi
 
 def test_the_table_is_expected_in_table_tf_and_every_other_module_file_must_parse() -> None:
     spec = spec_from_yaml(PRODUCTION)
-    files = render.render_spec(spec)
-    expected = expectations(spec, files)
+    rendered = render.render(spec)
+    files = rendered.files
+    expected = expectations(rendered)
     features = {"orders/table.tf", "orders/kms.tf", "orders/contributor_insights.tf", "orders/backup.tf"}
     assert features <= set(files)
     assert expected["orders/table.tf"].check == "table"

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from dyngen import safety, tablefacts
 from dyngen.plan import Action, plan_tree
-from dyngen.render import module_view, render_spec
+from dyngen.render import layout, module_view, render_spec
 from dyngen.safety import Finding, Severity, assess
 from dyngen.tablefacts import read_root, spec_facts
 from dyngen.validate import validate_file
@@ -44,7 +44,7 @@ def findings(tmp_path: Path, before: dict[str, Any], after: dict[str, Any] | Non
     write_tree(render_spec(spec_from_yaml(yaml.safe_dump(before))), out)
     new = spec_from_yaml(yaml.safe_dump(after)) if after is not None else None
     plan = plan_tree(out, render_spec(new) if new else {}, owned_sources=["specs/test.yaml"], owned_folders=["specs"])
-    return assess(plan, spec_facts(new) if new else ())
+    return assess(plan, spec_facts(layout(new)) if new else ())
 
 
 def refusals(found: list[Finding]) -> list[str]:
@@ -77,7 +77,7 @@ def test_the_hcl_on_disk_means_what_the_model_says(path: Path) -> None:
     model = validate_file(path, "specs/x.yaml").spec
     assert model is not None
     files = render_spec(model)
-    for facts in spec_facts(model):
+    for facts in spec_facts(layout(model)):
         assert read_root(files, facts.root) == dataclasses.replace(facts, file="", positions=()), facts.root
 
 
@@ -116,8 +116,8 @@ def test_upgrading_a_tree_of_one_main_tf_to_a_file_per_feature_is_safe(tmp_path:
     updated = {c.path for c in plan.changes if c.action is Action.UPDATE}
     assert created == set(files) - set(older) and f"{model.name}/table.tf" in created
     assert updated == {f"{model.name}/main.tf"}
-    assert assess(plan, spec_facts(model)) == []
-    for facts in spec_facts(model):
+    assert assess(plan, spec_facts(layout(model))) == []
+    for facts in spec_facts(layout(model)):
         assert read_root(older, facts.root) == read_root(files, facts.root), facts.root
 
 
@@ -273,7 +273,7 @@ def test_nothing_is_parsed_when_no_terraform_file_changes(tmp_path: Path, monkey
     write_tree({"orders/README.md": files["orders/README.md"].replace("orders", "orders!")}, out)
     monkeypatch.setattr(safety, "read_root", lambda *a: pytest.fail("parsed an unchanged tree"))
     plan = plan_tree(out, files, owned_sources=["specs/test.yaml"])
-    assert assess(plan, spec_facts(spec_from_yaml(yaml.safe_dump(BASE)))) == []
+    assert assess(plan, spec_facts(layout(spec_from_yaml(yaml.safe_dump(BASE))))) == []
 
 
 def test_only_the_roots_whose_files_change_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,7 +291,7 @@ def test_an_unreadable_earlier_render_is_a_warning(tmp_path: Path) -> None:
     broken = files["orders/envs/prod/terraform.tfvars"] + "table_name = {\n"
     write_tree({**files, "orders/envs/prod/terraform.tfvars": broken}, out)
     plan = plan_tree(out, files, owned_sources=["specs/test.yaml"])
-    (found,) = assess(plan, spec_facts(spec_from_yaml(yaml.safe_dump(BASE))))
+    (found,) = assess(plan, spec_facts(layout(spec_from_yaml(yaml.safe_dump(BASE)))))
     assert found.severity is Severity.WARN and "orders/envs/prod/terraform.tfvars cannot be parsed" in found.reason
 
 
@@ -303,7 +303,7 @@ def test_any_rendered_spec_reads_back_as_the_model_says(document: dict[str, Any]
     is judged on the same facts whichever dyngen rendered the tree."""
     model = spec_from_yaml(spec_yaml(document))
     files = render_spec(model)
-    for facts in spec_facts(model):
+    for facts in spec_facts(layout(model)):
         assert read_root(files, facts.root) == dataclasses.replace(facts, file="", positions=()), facts.root
 
 

@@ -13,8 +13,10 @@ from dyngen.hcl.widths import columns
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 # Bare words that HCL reads as something other than a key name (`for` starts a for expression).
 _RESERVED_KEYS = frozenset({"for", "in", "if", "null", "true", "false"})
-# Bare, these read back from python-hcl2 like its own bookkeeping keys (dyngen.roundtrip.PYTHON_HCL2_META_KEYS).
-_PARSER_META_KEYS = frozenset({"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"})
+# python-hcl2 8.x's own bookkeeping keys in what it parses, not part of the configuration. Exactly these: a user's
+# key such as `___` or `__x__` (an index name, a tag key) is configuration; bare, these would read back as
+# bookkeeping, so `key` quotes a user's key that equals one of them.
+PYTHON_HCL2_META_KEYS = frozenset({"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"})
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
@@ -88,7 +90,7 @@ def _unescape(body: str, i: int) -> tuple[str, int]:
 
 def key(name: str) -> str:
     """An object or map key: bare when it is a plain identifier, else quoted."""
-    if _IDENTIFIER.match(name) and name not in _RESERVED_KEYS and name not in _PARSER_META_KEYS:
+    if _IDENTIFIER.match(name) and name not in _RESERVED_KEYS and name not in PYTHON_HCL2_META_KEYS:
         return name
     return quote(name)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from dyngen import hcl
-from dyngen.roundtrip import PYTHON_HCL2_META_KEYS
+from dyngen.hcl.literals import PYTHON_HCL2_META_KEYS
 
 REFERENCE = re.compile(r'^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[(?:"[^"]*"|\d+)\])*$')
 PART = re.compile(r'\.([A-Za-z_][\w-]*)|\[("[^"]*"|\d+)\]')
