@@ -10,7 +10,7 @@ import pytest
 from dyngen.features.registry import FEATURES
 from dyngen.render import HEADER, module_view, render_spec
 from dyngen.validate import validate_file
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 FILES_ROW = re.compile(r"^\| `([^`]+)` \| (.+) \|$", re.MULTILINE)
 FIXED = {"main.tf", "variables.tf", "outputs.tf", "versions.tf"}
