@@ -148,3 +148,16 @@ def test_roots_sharing_one_state_are_invalid(repo: Path, command: str) -> None:
                         "s3://team-state/tables.tfstate, like environment dev of spec `orders` (specs/orders.yaml): "
                         "each apply would destroy the other's table; put {name} and {env} in backend.s3.key")
     assert len(lines) == 3 and lines[2].startswith("specs/users.yaml:8:3: error: environment prod of spec `users`")
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_a_shared_state_is_reported_beside_another_specs_problem(repo: Path, command: str) -> None:
+    """The checks across specs are one function, run by both commands whatever else is wrong."""
+    shared = "settings:\n  region: eu-west-1\n  backend: {s3: {bucket: team-state, key: orders.tfstate}}"
+    edit(repo, "settings:\n  region: eu-west-1", shared)
+    edit(repo, "hash_key: id", "hash_key: missing", spec="users")
+    result = run_cli(command)
+    assert result.exit_code == 1
+    files = [line.split(":")[0] for line in result.stdout.splitlines() if ": error: " in line]
+    assert sorted(set(files)) == ["specs/orders.yaml", "specs/users.yaml"], result.stdout
+    assert "keeps its Terraform state at s3://team-state/orders.tfstate" in result.stdout
