@@ -80,20 +80,23 @@ def print_problems(problems: list[Problem], output_format: str) -> None:
         click.echo(f"{len(problems)} problem(s) in {files} file(s)", err=True)
 
 
-def format_finding(finding: Finding, *, allowed: bool = False) -> str:
+def format_finding(finding: Finding, *, allowed: bool = False, checking: bool = False) -> str:
     """One line per finding: a refusal is an error, or a warning once --allow-destructive lets it through."""
     if finding.refused and not allowed:
         label = style("error", fg="red", bold=True)
     else:
         label = style("warning", fg="yellow", bold=True)
-    suffix = " (written anyway: --allow-destructive)" if finding.refused and allowed else ""
+    suffix = ""
+    if finding.refused and allowed:
+        suffix = " (allowed: --allow-destructive)" if checking else " (written anyway: --allow-destructive)"
     return f"{one_line(finding.location)}: {label}: {one_line(finding.message())}{suffix}"
 
 
-def print_findings(findings: Sequence[Finding], *, allowed: bool = False, output_format: str = "text") -> None:
+def print_findings(findings: Sequence[Finding], *, allowed: bool = False, output_format: str = "text",
+                   checking: bool = False) -> None:
     """Findings go to stderr as lines; with --format github they are annotations on stdout as well."""
     for finding in findings:
-        click.echo(format_finding(finding, allowed=allowed), err=True)
+        click.echo(format_finding(finding, allowed=allowed, checking=checking), err=True)
         if output_format == "github":
             click.echo(str(output_formats.finding_annotation(finding, allowed=allowed)))
 
@@ -305,12 +308,12 @@ def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_des
             progress.erase()
     changed = bool(outcome.plan.pending()) if not check else False
     if output_format == "json":
-        print_findings(outcome.findings, allowed=not check)
+        print_findings(outcome.findings, allowed=allow_destructive, checking=check)
         print_json(output_formats.render_report(outcome.plan, out=out, check=check, written=outcome.written))
         stale = bool(outcome.plan.pending() or outcome.plan.foreign())
         return EXIT_INVALID if (check and stale) or (fail_on_change and changed) else EXIT_OK
     if check:
-        return report_check(outcome, paths, out, output_format)
+        return report_check(outcome, paths, out, output_format, allow_destructive)
     print_findings(outcome.findings, allowed=True, output_format=output_format)
     if not quiet:
         print_plan(outcome.plan)
@@ -350,7 +353,8 @@ def display(plan: RenderPlan, path: str) -> str:
     return (plan.out / path).as_posix()
 
 
-def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str, output_format: str = "text") -> int:
+def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str, output_format: str = "text",
+                 allow_destructive: bool = False) -> int:
     plan = outcome.plan
     stale = plan.pending() + plan.foreign()
     if not stale:
@@ -362,21 +366,24 @@ def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str, 
     click.echo("", err=True)
     for change in stale:
         click.echo(f"{change.action.value} {display(plan, change.path)}", err=True)
-    print_findings(outcome.findings, output_format=output_format)
+    print_findings(outcome.findings, allowed=allow_destructive, output_format=output_format, checking=True)
+    refused = sum(1 for f in outcome.findings if f.refused)
     command = ["dyngen", "render", *paths] + ([] if out == DEFAULT_OUT else ["--out", out])
+    command += ["--allow-destructive"] if refused else []  # the render that the check stands for, or the one to run
+    first = "follow the refusal's advice above, then " if refused and not allow_destructive else ""
     if output_format == "github":
         for change in stale:
             fix = shlex.join(command + (["--force"] if change.action is Action.FOREIGN else []))
-            click.echo(str(output_formats.stale_annotation(plan, change.path, change.action, fix)))
+            click.echo(str(output_formats.stale_annotation(plan, change.path, change.action, f"{first}run `{fix}`")))
     if plan.foreign():
         click.echo(
             f"{len(stale)} file(s) out of date, {len(plan.foreign())} of them without dyngen's header: render will "
-            f"refuse to overwrite those; check the edits, then run `{shlex.join(command + ['--force'])}`", err=True,
+            f"refuse to overwrite those; check the edits, then {first}run `{shlex.join(command + ['--force'])}`",
+            err=True,
         )
     else:
-        click.echo(f"{len(stale)} file(s) out of date; run `{shlex.join(command)}` to regenerate them", err=True)
-    refused = sum(1 for f in outcome.findings if f.refused)
-    if refused:
+        click.echo(f"{len(stale)} file(s) out of date; {first}run `{shlex.join(command)}` to regenerate them", err=True)
+    if refused and not allow_destructive:
         click.echo(f"render would refuse {refused} change(s) that replace or orphan a live table: follow the advice "
                    f"above, or add --allow-destructive", err=True)
     return EXIT_INVALID

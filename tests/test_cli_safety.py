@@ -101,6 +101,20 @@ def test_check_reports_the_same_findings(repo: Path) -> None:
             "longer in the spec, so generated/orders/envs/dev would be deleted") in result.stderr
     assert "render would refuse 1 change(s) that replace or orphan a live table" in result.stderr
     assert "run terraform destroy in generated/orders/envs/dev first" in result.stderr
+    assert ("6 file(s) out of date; follow the refusal's advice above, then run `dyngen render --allow-destructive` "
+            "to regenerate them") in result.stderr
+    annotations = render("--check", "--format", "github").stdout
+    assert "follow the refusal's advice above, then run `dyngen render --allow-destructive`" in annotations
+
+
+def test_check_with_allow_destructive_reports_warnings_and_no_refusal(repo: Path) -> None:
+    edit(repo, "  dev: {}\n", "")
+    result = render("--check", "--allow-destructive")
+    assert result.exit_code == 1
+    assert ": warning: spec `orders`, environment dev" in result.stderr and ": error: " not in result.stderr
+    assert "refuse" not in result.stderr
+    assert "(allowed: --allow-destructive)" in result.stderr and "written" not in result.stderr
+    assert "6 file(s) out of date; run `dyngen render --allow-destructive` to regenerate them" in result.stderr
 
 
 def test_a_removed_spec_is_refused_at_its_roots(repo: Path) -> None:
