@@ -101,10 +101,12 @@ def print_findings(findings: Sequence[Finding], *, allowed: bool = False, output
             click.echo(str(output_formats.finding_annotation(finding, allowed=allowed)))
 
 
-FailureObject = Callable[[dict[str, Any], list[Problem], str | None], dict[str, Any]]
+# (the command's options, the problems, an error that is no spec's problem, the exception raised)
+FailureObject = Callable[[dict[str, Any], list[Problem], str | None, Exception | None], dict[str, Any]]
 
 
-def problems_object(options: dict[str, Any], problems: list[Problem], error: str | None) -> dict[str, Any]:
+def problems_object(options: dict[str, Any], problems: list[Problem], error: str | None,
+                    raised: Exception | None = None) -> dict[str, Any]:
     """`--format json` of a failed command: its problems; an error that is no spec's problem is one more."""
     if error:
         problems = [*problems, Problem(options.get("error_path", ""), 0, 0, error)]
@@ -112,12 +114,12 @@ def problems_object(options: dict[str, Any], problems: list[Problem], error: str
 
 
 def report_failure(options: dict[str, Any], problems: list[Problem], error: str | None,
-                   failure_object: FailureObject) -> None:
+                   failure_object: FailureObject, raised: Exception | None = None) -> None:
     """Problems and an error in the command's --format on stdout (one JSON object, or annotations), or as text.
     An error (not a spec's problem) also goes to stderr, for the person reading the log."""
     output_format = options.get("output_format", "text")
     if output_format == "json":
-        print_json(failure_object(options, problems, error))
+        print_json(failure_object(options, problems, error, raised))
     elif problems:
         print_problems(problems, output_format)
     if error and output_format == "github":
@@ -154,12 +156,14 @@ def handle_errors(
             code = EXIT_INVALID
         except UnsafeChange as error:
             print_findings(error.findings, output_format=kwargs.get("output_format", "text"))
-            report_failure(kwargs, [], str(error), failure_object)
+            report_failure(kwargs, [], str(error), failure_object, error)
             click.echo(f"{style('render refused', fg='red', bold=True)}: {error} (follow the advice above; "
                        f"`--allow-destructive` writes anyway)", err=True)
             code = error.exit_code
         except DyngenError as error:
-            report_failure({**kwargs, "error_path": getattr(error, "path", "")}, [], str(error), failure_object)
+            print_findings(getattr(error, "findings", ()), allowed=bool(kwargs.get("allow_destructive")),
+                           output_format=kwargs.get("output_format", "text"))
+            report_failure({**kwargs, "error_path": getattr(error, "path", "")}, [], str(error), failure_object, error)
             click.echo(f"{style('error', fg='red', bold=True)}: {error}", err=True)
             code = error.exit_code
         except RoundTripError as error:
@@ -266,9 +270,13 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
     return EXIT_INVALID if report.problems else EXIT_OK
 
 
-def render_failure_object(options: dict[str, Any], problems: list[Problem], error: str | None) -> dict[str, Any]:
-    return output_formats.render_report(None, out=options.get("out", DEFAULT_OUT), check=bool(options.get("check")),
-                                        written=False, problems=problems, error=error)
+def render_failure_object(options: dict[str, Any], problems: list[Problem], error: str | None,
+                          raised: Exception | None = None) -> dict[str, Any]:
+    """The report of a render that failed, with the plan and findings it had when it refused to write."""
+    return output_formats.render_report(
+        getattr(raised, "plan", None), out=options.get("out", DEFAULT_OUT), check=bool(options.get("check")),
+        written=False, problems=problems, findings=getattr(raised, "findings", ()), error=error,
+    )
 
 
 @main.command(epilog=exit_codes("done (with --check: the output folder is up to date)",
@@ -309,7 +317,8 @@ def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_des
     changed = bool(outcome.plan.pending()) if not check else False
     if output_format == "json":
         print_findings(outcome.findings, allowed=allow_destructive, checking=check)
-        print_json(output_formats.render_report(outcome.plan, out=out, check=check, written=outcome.written))
+        print_json(output_formats.render_report(outcome.plan, out=out, check=check, written=outcome.written,
+                                                findings=outcome.findings))
         stale = bool(outcome.plan.pending() or outcome.plan.foreign())
         return EXIT_INVALID if (check and stale) or (fail_on_change and changed) else EXIT_OK
     if check:

@@ -16,7 +16,7 @@ from dyngen.render import layout
 from dyngen.safety import Finding, assess, shared_states
 from dyngen.tablefacts import spec_facts
 from dyngen.tables import collisions
-from dyngen.writer import apply_plan
+from dyngen.writer import apply_plan, foreign_refusal
 
 if TYPE_CHECKING:
     from dyngen.validate import FileResult
@@ -131,7 +131,9 @@ def render_paths(
     findings = tuple(assess(plan, [t for o in outcomes for t in o.tables]))
     if not check:
         if not allow_destructive and any(f.refused for f in findings):
-            raise UnsafeChange(findings)
+            raise UnsafeChange(findings, plan)
+        if plan.foreign():
+            raise foreign_refusal(plan, findings)
         apply_plan(plan)
     return RenderOutcome(plan, written=not check, findings=findings)
 
