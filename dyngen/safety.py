@@ -182,7 +182,8 @@ def _pruned(before: TableFacts, new: Sequence[TableFacts], out: str) -> Finding:
     if siblings:
         return _finding(Severity.REFUSE, siblings[0], "environments", reason, advice, before.table_name,
                         env=before.env)
-    return Finding(Severity.REFUSE, f"{out}/{before.root}", None, None, before.spec, before.env,
+    # Located on the root's main.tf: an annotation needs a file (GitHub cannot place one on a folder).
+    return Finding(Severity.REFUSE, f"{out}/{before.root}/main.tf", None, None, before.spec, before.env,
                    before.table_name, reason, advice)
 
 

@@ -38,7 +38,7 @@ def foreign_refusal(plan: RenderPlan, findings: Sequence[Finding] = ()) -> Unsaf
     """The refusal of a plan that would overwrite files dyngen did not generate (without --force)."""
     paths = ", ".join((plan.out / c.path).as_posix() for c in plan.foreign())
     return UnsafeWrite(f"not overwriting files that dyngen did not generate: {paths} (use --force to overwrite)",
-                       plan=plan, findings=findings)
+                       path=(plan.out / plan.foreign()[0].path).as_posix(), plan=plan, findings=findings)
 
 
 @contextmanager

@@ -122,7 +122,7 @@ def test_a_removed_spec_is_refused_at_its_roots(repo: Path) -> None:
     result = render()
     assert result.exit_code == 1
     assert [line.split(": error: ")[0] for line in result.stderr.splitlines()[:2]] == [
-        "generated/users/envs/dev", "generated/users/envs/prod"]
+        "generated/users/envs/dev/main.tf", "generated/users/envs/prod/main.tf"]
     assert "the spec specs/users.yaml is gone" in result.stderr
     assert (repo / "generated" / "users" / "envs" / "prod" / "main.tf").exists()
 

@@ -143,7 +143,19 @@ def test_render_github_annotates_a_refused_write(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [found] = annotations(result.stdout)
     assert found["level"] == "error" and "generated/orders/README.md" in found["message"]
-    assert "--force" in found["message"]
+    assert "--force" in found["message"] and found["file"] == "generated/orders/README.md"
+
+
+def test_render_github_annotates_a_removed_spec_on_its_roots_main_tf(tmp_path: Path) -> None:
+    write_spec(tmp_path, "orders")
+    write_spec(tmp_path, "users")
+    assert run(["render", "specs"], tmp_path).exit_code == 0
+    (tmp_path / "specs/users.yaml").unlink()
+    result = run(["render", "specs", "--format", "github"], tmp_path)
+    assert result.exit_code == 1
+    files = [a["file"] for a in annotations(result.stdout) if "is gone" in a["message"]]
+    assert files == ["generated/users/envs/dev/main.tf", "generated/users/envs/prod/main.tf"]
+    assert all((tmp_path / file).is_file() for file in files)
 
 
 def test_render_check_github_annotates_each_stale_file_with_the_fix(tmp_path: Path) -> None:
