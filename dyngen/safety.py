@@ -389,7 +389,7 @@ def _replicas_removed(before: TableFacts, after: TableFacts) -> Finding | None:
 
 
 def _created_key_destroyed(before: TableFacts, after: TableFacts) -> Finding | None:
-    if not before.created_key or after.created_key is not False:
+    if not before.created_key or after.created_key:
         return None
     return _warn(after, "encryption", before,
                  "the table no longer uses the KMS key dyngen created for it: Terraform destroys the key and its "
