@@ -182,6 +182,7 @@ def handle_errors(
             code = report_bug(error, f"{type(error).__name__}: {error}")
         sys.exit(code)
 
+    setattr(run, "failure_object", failure_object)  # for click's own usage errors (Command.parse_args)
     return run
 
 
@@ -213,10 +214,37 @@ def report_bug(error: BaseException, summary: str) -> int:
 
 
 class Command(click.Command):
-    """A command whose line in `dyngen --help` is its whole summary (click cuts it at the terminal's width)."""
+    """A command whose line in `dyngen --help` is its whole summary (click cuts it at the terminal's width), and whose
+    usage errors (an unknown option, a bad value) are one JSON object on stdout too when `--format json` is given."""
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return self.short_help or " ".join((self.help or "").split("\n\n")[0].split())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            failure_object = getattr(self.callback, "failure_object", None)
+            if failure_object is None or option_value(given, "--format") != "json":
+                raise
+            error.show()  # click's usage text, on stderr, for the person reading the log
+            options = {"output_format": "json", "out": option_value(given, "--out") or DEFAULT_OUT,
+                       "check": "--check" in given}
+            report_failure(options, [], error.format_message(), failure_object)
+            ctx.exit(EXIT_USAGE)
+
+
+def option_value(args: Sequence[str], name: str) -> str | None:
+    """The value of `name` in arguments that click could not parse (`--name value` or `--name=value`), the last one
+    given; None when it is absent."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            found = args[index + 1]
+        elif arg.startswith(f"{name}="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 class Group(click.Group):
