@@ -53,7 +53,7 @@ class Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.rendered: list[str] = []
         self.parsed: list[tuple[str, str, str]] = []
-        original_render, original_check = pipeline.render_spec, roundtrip.check_file
+        original_render, original_check = pipeline.render, roundtrip.check_file
 
         def counted_render(spec):  # type: ignore[no-untyped-def]
             self.rendered.append(spec.name)
@@ -63,7 +63,7 @@ class Spy:
             self.parsed.append((path, text, expectation.digest()))
             original_check(path, text, expectation)
 
-        monkeypatch.setattr(pipeline, "render_spec", counted_render)
+        monkeypatch.setattr(pipeline, "render", counted_render)
         monkeypatch.setattr(roundtrip, "check_file", counted_check)
 
     def reset(self) -> None:
