@@ -159,7 +159,8 @@ def _outcomes(
             one_done()
     rest = [index for index in range(len(work)) if index not in found]
     if rest:
-        # Imported here: the renderer brings jinja2 and jsonschema, which a run with nothing to render never needs.
+        # Imported here: the pipeline brings the validator (jsonschema), which a run that reuses every spec never
+        # needs. The renderer is loaded already (dyngen.render.layout); jinja2 loads with the first template.
         from dyngen import pipeline
 
         settings = pipeline.RunSettings(store.folder, compare_with=out if check else None)
