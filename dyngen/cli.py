@@ -80,28 +80,33 @@ def print_problems(problems: list[Problem], output_format: str) -> None:
         click.echo(f"{len(problems)} problem(s) in {files} file(s)", err=True)
 
 
-def format_finding(finding: Finding, *, allowed: bool = False) -> str:
+def format_finding(finding: Finding, *, allowed: bool = False, checking: bool = False) -> str:
     """One line per finding: a refusal is an error, or a warning once --allow-destructive lets it through."""
     if finding.refused and not allowed:
         label = style("error", fg="red", bold=True)
     else:
         label = style("warning", fg="yellow", bold=True)
-    suffix = " (written anyway: --allow-destructive)" if finding.refused and allowed else ""
+    suffix = ""
+    if finding.refused and allowed:
+        suffix = " (allowed: --allow-destructive)" if checking else " (written anyway: --allow-destructive)"
     return f"{one_line(finding.location)}: {label}: {one_line(finding.message())}{suffix}"
 
 
-def print_findings(findings: Sequence[Finding], *, allowed: bool = False, output_format: str = "text") -> None:
+def print_findings(findings: Sequence[Finding], *, allowed: bool = False, output_format: str = "text",
+                   checking: bool = False) -> None:
     """Findings go to stderr as lines; with --format github they are annotations on stdout as well."""
     for finding in findings:
-        click.echo(format_finding(finding, allowed=allowed), err=True)
+        click.echo(format_finding(finding, allowed=allowed, checking=checking), err=True)
         if output_format == "github":
             click.echo(str(output_formats.finding_annotation(finding, allowed=allowed)))
 
 
-FailureObject = Callable[[dict[str, Any], list[Problem], str | None], dict[str, Any]]
+# (the command's options, the problems, an error that is no spec's problem, the exception raised)
+FailureObject = Callable[[dict[str, Any], list[Problem], str | None, Exception | None], dict[str, Any]]
 
 
-def problems_object(options: dict[str, Any], problems: list[Problem], error: str | None) -> dict[str, Any]:
+def problems_object(options: dict[str, Any], problems: list[Problem], error: str | None,
+                    raised: Exception | None = None) -> dict[str, Any]:
     """`--format json` of a failed command: its problems; an error that is no spec's problem is one more."""
     if error:
         problems = [*problems, Problem(options.get("error_path", ""), 0, 0, error)]
@@ -109,12 +114,12 @@ def problems_object(options: dict[str, Any], problems: list[Problem], error: str
 
 
 def report_failure(options: dict[str, Any], problems: list[Problem], error: str | None,
-                   failure_object: FailureObject) -> None:
+                   failure_object: FailureObject, raised: Exception | None = None) -> None:
     """Problems and an error in the command's --format on stdout (one JSON object, or annotations), or as text.
     An error (not a spec's problem) also goes to stderr, for the person reading the log."""
     output_format = options.get("output_format", "text")
     if output_format == "json":
-        print_json(failure_object(options, problems, error))
+        print_json(failure_object(options, problems, error, raised))
     elif problems:
         print_problems(problems, output_format)
     if error and output_format == "github":
@@ -151,12 +156,14 @@ def handle_errors(
             code = EXIT_INVALID
         except UnsafeChange as error:
             print_findings(error.findings, output_format=kwargs.get("output_format", "text"))
-            report_failure(kwargs, [], str(error), failure_object)
+            report_failure(kwargs, [], str(error), failure_object, error)
             click.echo(f"{style('render refused', fg='red', bold=True)}: {error} (follow the advice above; "
                        f"`--allow-destructive` writes anyway)", err=True)
             code = error.exit_code
         except DyngenError as error:
-            report_failure({**kwargs, "error_path": getattr(error, "path", "")}, [], str(error), failure_object)
+            print_findings(getattr(error, "findings", ()), allowed=bool(kwargs.get("allow_destructive")),
+                           output_format=kwargs.get("output_format", "text"))
+            report_failure({**kwargs, "error_path": getattr(error, "path", "")}, [], str(error), failure_object, error)
             click.echo(f"{style('error', fg='red', bold=True)}: {error}", err=True)
             code = error.exit_code
         except RoundTripError as error:
@@ -175,6 +182,7 @@ def handle_errors(
             code = report_bug(error, f"{type(error).__name__}: {error}")
         sys.exit(code)
 
+    setattr(run, "failure_object", failure_object)  # for click's own usage errors (Command.parse_args)
     return run
 
 
@@ -206,10 +214,37 @@ def report_bug(error: BaseException, summary: str) -> int:
 
 
 class Command(click.Command):
-    """A command whose line in `dyngen --help` is its whole summary (click cuts it at the terminal's width)."""
+    """A command whose line in `dyngen --help` is its whole summary (click cuts it at the terminal's width), and whose
+    usage errors (an unknown option, a bad value) are one JSON object on stdout too when `--format json` is given."""
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return self.short_help or " ".join((self.help or "").split("\n\n")[0].split())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            failure_object = getattr(self.callback, "failure_object", None)
+            if failure_object is None or option_value(given, "--format") != "json":
+                raise
+            error.show()  # click's usage text, on stderr, for the person reading the log
+            options = {"output_format": "json", "out": option_value(given, "--out") or DEFAULT_OUT,
+                       "check": "--check" in given}
+            report_failure(options, [], error.format_message(), failure_object)
+            ctx.exit(EXIT_USAGE)
+
+
+def option_value(args: Sequence[str], name: str) -> str | None:
+    """The value of `name` in arguments that click could not parse (`--name value` or `--name=value`), the last one
+    given; None when it is absent."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            found = args[index + 1]
+        elif arg.startswith(f"{name}="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 class Group(click.Group):
@@ -263,9 +298,13 @@ def validate(paths: tuple[str, ...], output_format: str) -> int:
     return EXIT_INVALID if report.problems else EXIT_OK
 
 
-def render_failure_object(options: dict[str, Any], problems: list[Problem], error: str | None) -> dict[str, Any]:
-    return output_formats.render_report(None, out=options.get("out", DEFAULT_OUT), check=bool(options.get("check")),
-                                        written=False, problems=problems, error=error)
+def render_failure_object(options: dict[str, Any], problems: list[Problem], error: str | None,
+                          raised: Exception | None = None) -> dict[str, Any]:
+    """The report of a render that failed, with the plan and findings it had when it refused to write."""
+    return output_formats.render_report(
+        getattr(raised, "plan", None), out=options.get("out", DEFAULT_OUT), check=bool(options.get("check")),
+        written=False, problems=problems, findings=getattr(raised, "findings", ()), error=error,
+    )
 
 
 @main.command(epilog=exit_codes("done (with --check: the output folder is up to date)",
@@ -305,12 +344,13 @@ def render(paths: tuple[str, ...], out: str, check: bool, force: bool, allow_des
             progress.erase()
     changed = bool(outcome.plan.pending()) if not check else False
     if output_format == "json":
-        print_findings(outcome.findings, allowed=not check)
-        print_json(output_formats.render_report(outcome.plan, out=out, check=check, written=outcome.written))
+        print_findings(outcome.findings, allowed=allow_destructive, checking=check)
+        print_json(output_formats.render_report(outcome.plan, out=out, check=check, written=outcome.written,
+                                                findings=outcome.findings))
         stale = bool(outcome.plan.pending() or outcome.plan.foreign())
         return EXIT_INVALID if (check and stale) or (fail_on_change and changed) else EXIT_OK
     if check:
-        return report_check(outcome, paths, out, output_format)
+        return report_check(outcome, paths, out, output_format, allow_destructive)
     print_findings(outcome.findings, allowed=True, output_format=output_format)
     if not quiet:
         print_plan(outcome.plan)
@@ -350,7 +390,8 @@ def display(plan: RenderPlan, path: str) -> str:
     return (plan.out / path).as_posix()
 
 
-def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str, output_format: str = "text") -> int:
+def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str, output_format: str = "text",
+                 allow_destructive: bool = False) -> int:
     plan = outcome.plan
     stale = plan.pending() + plan.foreign()
     if not stale:
@@ -362,21 +403,24 @@ def report_check(outcome: core.RenderOutcome, paths: tuple[str, ...], out: str, 
     click.echo("", err=True)
     for change in stale:
         click.echo(f"{change.action.value} {display(plan, change.path)}", err=True)
-    print_findings(outcome.findings, output_format=output_format)
+    print_findings(outcome.findings, allowed=allow_destructive, output_format=output_format, checking=True)
+    refused = sum(1 for f in outcome.findings if f.refused)
     command = ["dyngen", "render", *paths] + ([] if out == DEFAULT_OUT else ["--out", out])
+    command += ["--allow-destructive"] if refused else []  # the render that the check stands for, or the one to run
+    first = "follow the refusal's advice above, then " if refused and not allow_destructive else ""
     if output_format == "github":
         for change in stale:
             fix = shlex.join(command + (["--force"] if change.action is Action.FOREIGN else []))
-            click.echo(str(output_formats.stale_annotation(plan, change.path, change.action, fix)))
+            click.echo(str(output_formats.stale_annotation(plan, change.path, change.action, f"{first}run `{fix}`")))
     if plan.foreign():
         click.echo(
             f"{len(stale)} file(s) out of date, {len(plan.foreign())} of them without dyngen's header: render will "
-            f"refuse to overwrite those; check the edits, then run `{shlex.join(command + ['--force'])}`", err=True,
+            f"refuse to overwrite those; check the edits, then {first}run `{shlex.join(command + ['--force'])}`",
+            err=True,
         )
     else:
-        click.echo(f"{len(stale)} file(s) out of date; run `{shlex.join(command)}` to regenerate them", err=True)
-    refused = sum(1 for f in outcome.findings if f.refused)
-    if refused:
+        click.echo(f"{len(stale)} file(s) out of date; {first}run `{shlex.join(command)}` to regenerate them", err=True)
+    if refused and not allow_destructive:
         click.echo(f"render would refuse {refused} change(s) that replace or orphan a live table: follow the advice "
                    f"above, or add --allow-destructive", err=True)
     return EXIT_INVALID

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -17,7 +16,7 @@ from dyngen.render import layout
 from dyngen.safety import Finding, assess, shared_states
 from dyngen.tablefacts import spec_facts
 from dyngen.tables import collisions
-from dyngen.writer import apply_plan
+from dyngen.writer import apply_plan, foreign_refusal
 
 if TYPE_CHECKING:
     from dyngen.validate import FileResult
@@ -72,41 +71,30 @@ def validate_paths(paths: Sequence[str | Path]) -> ValidationReport:
     )
 
     report = ValidationReport([validate_file(s.path, s.display) for s in find_specs(paths)])
-    _check_unique_names(report)
-    _check_table_names(report)
-    _check_shared_states(report)
+    by_file = {r.file: r for r in report.results}
+    for problem in problems_across_specs([_summary(r) for r in report.results]):
+        by_file[problem.file].problems.append(problem)
     return report
 
 
-def _check_table_names(report: ValidationReport) -> None:
-    """Two environments whose tables would be one DynamoDB table (dyngen.tables)."""
-    by_file = {r.file: r for r in report.results}
-    for problem in collisions(c for r in report.results if r.spec is not None for c in r.claims):
-        by_file[problem.file].problems.append(problem)
+def _summary(result: FileResult) -> SpecOutcome:
+    """What the checks across specs read of a validated file: its name and its tables (none when it is invalid)."""
+    if result.spec is None:
+        return SpecOutcome(result.file, None, result.name_position, tuple(result.problems), {})
+    tables = tuple(spec_facts(layout(result.spec), result.document))
+    return SpecOutcome(result.file, result.spec.name, result.name_position, (), {}, result.claims, tables)
 
 
-def _check_shared_states(report: ValidationReport) -> None:
-    """Two environment roots with one Terraform state would destroy each other's tables."""
-    results = {r.file: r for r in report.results}
-    tables = [t for r in report.results if r.spec is not None for t in spec_facts(layout(r.spec), r.document)]
-    for problem in shared_states(tables):
-        results[problem.file].problems.append(problem)
-
-
-def _check_unique_names(report: ValidationReport) -> None:
-    """Two specs with one name would render into the same folder."""
-    by_name: dict[str, list[FileResult]] = defaultdict(list)
-    for result in report.results:
-        if result.spec is not None:
-            by_name[result.spec.name].append(result)
-    for name, results in by_name.items():
-        for result in results[1:]:
-            line, column = result.name_position
-            result.problems.append(Problem(
-                result.file, line, column,
-                f"spec name `{name}` is also used by {results[0].file}; names must be unique", ("name",),
-            ))
-            result.spec = None
+def problems_across_specs(specs: Sequence[SpecOutcome]) -> list[Problem]:
+    """The checks that no single spec can make, the same for `validate` and `render`, whatever else is wrong: two
+    specs with one name (one folder), two environments with one DynamoDB table, two roots with one Terraform state.
+    A spec whose name another spec holds is reported once, for its name; its tables are not compared."""
+    problems = _duplicate_names(specs)
+    named_twice = {p.file for p in problems}
+    compared = [s for s in specs if s.file not in named_twice]
+    problems += collisions(c for s in compared for c in s.claims)
+    problems += shared_states([t for s in compared for t in s.tables])
+    return problems
 
 
 def render_paths(
@@ -133,9 +121,7 @@ def render_paths(
     work = [SpecWork(s.path, s.display, header_source(s.path, out_path)) for s in spec_files]
     store = Cache(default_folder() if use_cache else None)
     outcomes = _outcomes(work, out_path, store, check=check, jobs=jobs, on_progress=on_progress)
-    problems = [p for o in outcomes for p in o.problems] + _duplicate_names(outcomes)
-    problems += collisions(c for o in outcomes if not _named_twice(o, problems) for c in o.claims)
-    problems += shared_states([t for o in outcomes for t in o.tables]) if not problems else []
+    problems = [p for o in outcomes for p in o.problems] + problems_across_specs(outcomes)
     if problems:
         raise InvalidSpecs(problems)
     planned = {path: text for o in outcomes for path, text in o.files.items()}
@@ -145,7 +131,9 @@ def render_paths(
     findings = tuple(assess(plan, [t for o in outcomes for t in o.tables]))
     if not check:
         if not allow_destructive and any(f.refused for f in findings):
-            raise UnsafeChange(findings)
+            raise UnsafeChange(findings, plan)
+        if plan.foreign():
+            raise foreign_refusal(plan, findings)
         apply_plan(plan)
     return RenderOutcome(plan, written=not check, findings=findings)
 
@@ -171,7 +159,8 @@ def _outcomes(
             one_done()
     rest = [index for index in range(len(work)) if index not in found]
     if rest:
-        # Imported here: the renderer brings jinja2 and jsonschema, which a run with nothing to render never needs.
+        # Imported here: the pipeline brings the validator (jsonschema), which a run that reuses every spec never
+        # needs. The renderer is loaded already (dyngen.render.layout); jinja2 loads with the first template.
         from dyngen import pipeline
 
         settings = pipeline.RunSettings(store.folder, compare_with=out if check else None)
@@ -180,12 +169,7 @@ def _outcomes(
     return [found[index] for index in range(len(work))]
 
 
-def _named_twice(outcome: SpecOutcome, problems: list[Problem]) -> bool:
-    """A spec whose name another spec holds is reported once, for its name; its tables are not compared."""
-    return any(p.file == outcome.file and p.path == ("name",) for p in problems)
-
-
-def _duplicate_names(outcomes: list[SpecOutcome]) -> list[Problem]:
+def _duplicate_names(outcomes: Sequence[SpecOutcome]) -> list[Problem]:
     """Two specs with one name would render into the same folder."""
     first: dict[str, str] = {}
     problems = []

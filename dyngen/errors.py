@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
+    from dyngen.plan import RenderPlan
     from dyngen.safety import Finding
 
 FieldPath = tuple[str | int, ...]
@@ -77,7 +78,18 @@ class InvalidSpecs(DyngenError):
 
 
 class UnsafeWrite(DyngenError):
-    """Writing the planned tree would touch a file dyngen did not generate, or leave --out."""
+    """Writing the planned tree would touch a file dyngen did not generate, or leave --out. `plan` and `findings`
+    are what the run had found when it refused (none when it refused before planning), for the report."""
+
+    def __init__(self, message: str, path: str = "", plan: RenderPlan | None = None,
+                 findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.path = path
+        self.plan = plan
+        self.findings = tuple(findings)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (UnsafeWrite, (str(self), self.path, self.plan, self.findings))
 
 
 class FileSystemError(DyngenError):
@@ -116,13 +128,14 @@ def is_environment_error(error: OSError) -> bool:
 class UnsafeChange(DyngenError):
     """The planned change would replace a live table, create a second one or lose track of one."""
 
-    def __init__(self, findings: Sequence[Finding]) -> None:
+    def __init__(self, findings: Sequence[Finding], plan: RenderPlan | None = None) -> None:
         refused = [f for f in findings if f.refused]
         super().__init__(f"{len(refused)} change(s) would replace or orphan a live table; nothing was written")
         self.findings = tuple(findings)
+        self.plan = plan  # the refused plan, for the report
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (UnsafeChange, (self.findings,))
+        return (UnsafeChange, (self.findings, self.plan))
 
 
 class RoundTripError(Exception):

@@ -1,5 +1,5 @@
 """The work for each spec (validate, render, round-trip check what is not verified yet) and the processes that run
-it. Imported only by commands that render: it brings jinja2 and the renderer."""
+it. Imported only when a spec must be rendered: it brings the validator (jsonschema)."""
 
 from __future__ import annotations
 

@@ -141,7 +141,7 @@ def module_view(spec: Spec) -> ModuleView:
         data_sources=_data_sources(features, spec),
         variables=tuple(v for f in features for v in f.variables(spec)),
         outputs=tuple(o for f in features for o in f.outputs(spec)),
-        terraform_version=terraform_minimum(spec),
+        terraform_version=_terraform_minimum(spec),
         provider_version=max((f.provider_minimum(spec) for f in features), key=version_key),
     )
 
@@ -151,9 +151,7 @@ def _data_sources(features: list[Feature], spec: Spec) -> tuple[str, ...]:
     return tuple(sorted({s for f in features for s in f.data_sources(spec)}))
 
 
-
-
-def terraform_minimum(spec: Spec) -> str:
+def _terraform_minimum(spec: Spec) -> str:
     uses_lockfile = any(backend_settings(spec, env).get("use_lockfile") for env in spec.environments)
     return TERRAFORM_MINIMUM_LOCKFILE if uses_lockfile else TERRAFORM_MINIMUM
 

@@ -19,10 +19,7 @@ from dyngen.render import Rendered, layout
 def check_tree(spec: Spec, files: Mapping[str, str]) -> None:
     """Parse every HCL file of one spec's tree (`files`, as rendered or altered) and check it says what the spec
     meant."""
-    check_rendered(Rendered(layout(spec), dict(files)))
-
-
-def check_rendered(rendered: Rendered) -> None:
+    rendered = Rendered(layout(spec), dict(files))
     for path, expectation in expectations(rendered).items():
         check_file(path, rendered.files[path], expectation)
 

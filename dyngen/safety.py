@@ -182,7 +182,8 @@ def _pruned(before: TableFacts, new: Sequence[TableFacts], out: str) -> Finding:
     if siblings:
         return _finding(Severity.REFUSE, siblings[0], "environments", reason, advice, before.table_name,
                         env=before.env)
-    return Finding(Severity.REFUSE, f"{out}/{before.root}", None, None, before.spec, before.env,
+    # Located on the root's main.tf: an annotation needs a file (GitHub cannot place one on a folder).
+    return Finding(Severity.REFUSE, f"{out}/{before.root}/main.tf", None, None, before.spec, before.env,
                    before.table_name, reason, advice)
 
 
@@ -388,7 +389,7 @@ def _replicas_removed(before: TableFacts, after: TableFacts) -> Finding | None:
 
 
 def _created_key_destroyed(before: TableFacts, after: TableFacts) -> Finding | None:
-    if not before.created_key or after.created_key is not False:
+    if not before.created_key or after.created_key:
         return None
     return _warn(after, "encryption", before,
                  "the table no longer uses the KMS key dyngen created for it: Terraform destroys the key and its "

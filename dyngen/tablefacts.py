@@ -49,7 +49,7 @@ class TableFacts:
     table_class: str | None
     stream: str | None  # the stream's view type; None while the stream is off
     replica_regions: tuple[str, ...]
-    created_key: bool | None = None  # the module creates the table's KMS key (create_kms_key); None: unknown
+    created_key: bool  # the module creates the table's KMS key (create_kms_key)
     file: str = ""  # the spec file as the user named it, for findings (new side only)
     positions: tuple[tuple[str, int, int], ...] = ()  # (fact, line, column) in that file
 

@@ -6,10 +6,13 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from dyngen.errors import FileSystemError, UnsafeWrite, is_environment_error
 from dyngen.plan import Action, RenderPlan, safe_target
+
+if TYPE_CHECKING:
+    from dyngen.safety import Finding
 
 TEMPORARY_SUFFIX = ".dyngen-tmp"
 
@@ -17,8 +20,7 @@ TEMPORARY_SUFFIX = ".dyngen-tmp"
 def apply_plan(plan: RenderPlan) -> None:
     """Write what is new or changed, then delete what is stale. Refuses the whole plan if it holds a foreign file."""
     if plan.foreign():
-        paths = ", ".join((plan.out / c.path).as_posix() for c in plan.foreign())
-        raise UnsafeWrite(f"not overwriting files that dyngen did not generate: {paths} (use --force to overwrite)")
+        raise foreign_refusal(plan)
     _remove_leftover_temporaries(plan.out)
     for change in plan.changes:
         if change.action in (Action.CREATE, Action.UPDATE):
@@ -30,6 +32,13 @@ def apply_plan(plan: RenderPlan) -> None:
             with refused_as(target, "delete"):
                 target.unlink(missing_ok=True)
             _remove_empty_folders(target.parent, plan.out)
+
+
+def foreign_refusal(plan: RenderPlan, findings: Sequence[Finding] = ()) -> UnsafeWrite:
+    """The refusal of a plan that would overwrite files dyngen did not generate (without --force)."""
+    paths = ", ".join((plan.out / c.path).as_posix() for c in plan.foreign())
+    return UnsafeWrite(f"not overwriting files that dyngen did not generate: {paths} (use --force to overwrite)",
+                       path=(plan.out / plan.foreign()[0].path).as_posix(), plan=plan, findings=findings)
 
 
 @contextmanager

@@ -101,6 +101,20 @@ def test_check_reports_the_same_findings(repo: Path) -> None:
             "longer in the spec, so generated/orders/envs/dev would be deleted") in result.stderr
     assert "render would refuse 1 change(s) that replace or orphan a live table" in result.stderr
     assert "run terraform destroy in generated/orders/envs/dev first" in result.stderr
+    assert ("6 file(s) out of date; follow the refusal's advice above, then run `dyngen render --allow-destructive` "
+            "to regenerate them") in result.stderr
+    annotations = render("--check", "--format", "github").stdout
+    assert "follow the refusal's advice above, then run `dyngen render --allow-destructive`" in annotations
+
+
+def test_check_with_allow_destructive_reports_warnings_and_no_refusal(repo: Path) -> None:
+    edit(repo, "  dev: {}\n", "")
+    result = render("--check", "--allow-destructive")
+    assert result.exit_code == 1
+    assert ": warning: spec `orders`, environment dev" in result.stderr and ": error: " not in result.stderr
+    assert "refuse" not in result.stderr
+    assert "(allowed: --allow-destructive)" in result.stderr and "written" not in result.stderr
+    assert "6 file(s) out of date; run `dyngen render --allow-destructive` to regenerate them" in result.stderr
 
 
 def test_a_removed_spec_is_refused_at_its_roots(repo: Path) -> None:
@@ -108,7 +122,7 @@ def test_a_removed_spec_is_refused_at_its_roots(repo: Path) -> None:
     result = render()
     assert result.exit_code == 1
     assert [line.split(": error: ")[0] for line in result.stderr.splitlines()[:2]] == [
-        "generated/users/envs/dev", "generated/users/envs/prod"]
+        "generated/users/envs/dev/main.tf", "generated/users/envs/prod/main.tf"]
     assert "the spec specs/users.yaml is gone" in result.stderr
     assert (repo / "generated" / "users" / "envs" / "prod" / "main.tf").exists()
 
@@ -148,3 +162,16 @@ def test_roots_sharing_one_state_are_invalid(repo: Path, command: str) -> None:
                         "s3://team-state/tables.tfstate, like environment dev of spec `orders` (specs/orders.yaml): "
                         "each apply would destroy the other's table; put {name} and {env} in backend.s3.key")
     assert len(lines) == 3 and lines[2].startswith("specs/users.yaml:8:3: error: environment prod of spec `users`")
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_a_shared_state_is_reported_beside_another_specs_problem(repo: Path, command: str) -> None:
+    """The checks across specs are one function, run by both commands whatever else is wrong."""
+    shared = "settings:\n  region: eu-west-1\n  backend: {s3: {bucket: team-state, key: orders.tfstate}}"
+    edit(repo, "settings:\n  region: eu-west-1", shared)
+    edit(repo, "hash_key: id", "hash_key: missing", spec="users")
+    result = run_cli(command)
+    assert result.exit_code == 1
+    files = [line.split(":")[0] for line in result.stdout.splitlines() if ": error: " in line]
+    assert sorted(set(files)) == ["specs/orders.yaml", "specs/users.yaml"], result.stdout
+    assert "keeps its Terraform state at s3://team-state/orders.tfstate" in result.stdout

@@ -42,6 +42,28 @@ def test_validate_json_reports_a_missing_path_as_json_and_exits_2(tmp_path: Path
     assert (problem["file"], problem["message"]) == (missing, f"no such file or folder: {missing}")
 
 
+@pytest.mark.parametrize("args", [["--format", "json", "--bogus"], ["--bogus", "--format=json"]])
+def test_validate_json_reports_clicks_own_usage_error_as_json(args: list[str]) -> None:
+    result = run("validate", *args)
+    assert result.exit_code == 2
+    [problem] = json.loads(result.stdout)["problems"]
+    assert problem["message"] == "No such option '--bogus'."
+    assert "Usage: " in result.stderr and "Error: No such option" in result.stderr
+
+
+def test_render_json_reports_a_bad_option_value_as_its_report(tmp_path: Path) -> None:
+    result = run("render", "--format", "json", "--out", str(tmp_path), "--check", "--jobs", "2")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert (report["out"], report["check"], report["stale"], report["written"]) == (str(tmp_path), True, None, False)
+    assert "--jobs" in report["error"]
+
+
+def test_a_usage_error_without_json_is_clicks_text() -> None:
+    result = run("validate", "--bogus")
+    assert result.exit_code == 2 and result.stdout == "" and "No such option" in result.stderr
+
+
 def test_top_level_help_shows_whole_summaries() -> None:
     text = " ".join(run("--help").stdout.split())
     assert "validate Check spec files (or folders of them; default: specs/) and report every problem." in text

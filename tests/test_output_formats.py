@@ -143,7 +143,19 @@ def test_render_github_annotates_a_refused_write(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [found] = annotations(result.stdout)
     assert found["level"] == "error" and "generated/orders/README.md" in found["message"]
-    assert "--force" in found["message"]
+    assert "--force" in found["message"] and found["file"] == "generated/orders/README.md"
+
+
+def test_render_github_annotates_a_removed_spec_on_its_roots_main_tf(tmp_path: Path) -> None:
+    write_spec(tmp_path, "orders")
+    write_spec(tmp_path, "users")
+    assert run(["render", "specs"], tmp_path).exit_code == 0
+    (tmp_path / "specs/users.yaml").unlink()
+    result = run(["render", "specs", "--format", "github"], tmp_path)
+    assert result.exit_code == 1
+    files = [a["file"] for a in annotations(result.stdout) if "is gone" in a["message"]]
+    assert files == ["generated/users/envs/dev/main.tf", "generated/users/envs/prod/main.tf"]
+    assert all((tmp_path / file).is_file() for file in files)
 
 
 def test_render_check_github_annotates_each_stale_file_with_the_fix(tmp_path: Path) -> None:
@@ -173,7 +185,7 @@ def test_import_github_gives_warnings_as_warnings(tmp_path: Path) -> None:
 
 # --- render --format json ---------------------------------------------------------------------------------------
 
-FIELDS = {"version", "out", "check", "written", "stale", "paths", "counts", "problems", "error"}
+FIELDS = {"version", "out", "check", "written", "stale", "paths", "counts", "problems", "findings", "error"}
 
 
 def render_json(args: list[str], folder: Path) -> tuple[int, dict[str, Any]]:
@@ -245,3 +257,32 @@ def test_render_json_with_fail_on_change(tmp_path: Path) -> None:
     assert render_json(["specs", "--fail-on-change"], tmp_path)[0] == 1
     code, report = render_json(["specs", "--fail-on-change"], tmp_path)
     assert (code, report["stale"]) == (0, False)
+
+
+def test_render_json_of_a_refused_write_keeps_the_plan(tmp_path: Path) -> None:
+    """A file without dyngen's header: the plan is reported (with its foreign path) although nothing is written."""
+    write_spec(tmp_path, "orders")
+    assert run(["render", "specs"], tmp_path).exit_code == 0
+    variables = tmp_path / "generated/orders/envs/prod/variables.tf"
+    variables.write_text("# mine\n", encoding="utf-8")
+    code, report = render_json(["specs"], tmp_path)
+    assert code == 1 and set(report) == FIELDS
+    assert (report["written"], report["stale"], report["counts"]["foreign"]) == (False, True, 1)
+    assert {"path": "generated/orders/envs/prod/variables.tf", "action": "foreign"} in report["paths"]
+    assert "not overwriting files that dyngen did not generate" in report["error"]
+    assert variables.read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_render_json_of_an_unsafe_change_has_the_plan_and_the_findings(tmp_path: Path) -> None:
+    write_spec(tmp_path, "orders", VALID.format(name="orders") + "settings: {region: eu-west-1}\n")
+    assert run(["render", "specs"], tmp_path).exit_code == 0
+    write_spec(tmp_path, "orders", VALID.format(name="orders") + "settings: {region: eu-central-1}\n")
+    code, report = render_json(["specs"], tmp_path)
+    assert code == 1 and (report["written"], report["stale"]) == (False, True)
+    assert report["counts"]["update"] > 0 and report["paths"]
+    assert [(f["environment"], f["refused"], f["spec"]) for f in report["findings"]] == [
+        ("dev", True, "orders"), ("prod", True, "orders")]
+    assert report["findings"][0]["file"] == "specs/orders.yaml" and report["findings"][0]["line"] > 0
+    assert "region" in report["findings"][0]["message"]
+    allowed = render_json(["specs", "--allow-destructive"], tmp_path)[1]
+    assert allowed["written"] is True and [f["refused"] for f in allowed["findings"]] == [True, True]

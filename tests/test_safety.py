@@ -192,7 +192,7 @@ def test_a_removed_environment_is_refused(tmp_path: Path) -> None:
 
 def test_a_removed_spec_is_refused_at_its_roots(tmp_path: Path) -> None:
     (found,) = findings(tmp_path, BASE, None)
-    assert found.refused and found.file == f"{tmp_path.as_posix()}/generated/orders/envs/prod" and found.line is None
+    assert found.refused and found.file == f"{tmp_path.as_posix()}/generated/orders/envs/prod/main.tf" and found.line is None
     assert found.reason.startswith("the spec specs/test.yaml is gone, so ")
     assert "could no longer be managed or destroyed from this repository" in found.reason
 

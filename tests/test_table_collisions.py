@@ -110,3 +110,17 @@ def test_a_replica_claims_its_region_too(tmp_path: Path) -> None:
 
 def test_the_example_specs_do_not_collide() -> None:
     assert run("validate", str(Path(__file__).resolve().parents[1] / "specs")).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["validate", "render"])
+def test_a_name_held_by_another_spec_is_one_problem(tmp_path: Path, command: str) -> None:
+    """Two specs named alike would render into one folder: reported once, at the later one's `name`; its tables
+    (which would collide too) are not compared again."""
+    (tmp_path / "a.yaml").write_text(spec("orders"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(spec("orders"), encoding="utf-8")
+    result = run(command, str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), *(
+        ["--out", str(tmp_path / "generated")] if command == "render" else []))
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'b.yaml'}:2:7: error: spec name `orders` is also used by {tmp_path / 'a.yaml'}; names must be "
+        f"unique [at name]"]
