@@ -186,8 +186,9 @@ def test_check_reports_diff_paths_and_command_exits_1_and_writes_nothing(repo: P
         path = line.split(" ", 1)[1]
         assert f"--- a/{path}\n" in result.stdout and f"+++ b/{path}\n" in result.stdout
     assert re.search(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", result.stdout, re.MULTILINE)
-    force = " --force" if make_stale is _header_removed else ""  # render refuses a file without the header
-    assert f"`dyngen render specs --out gen{force}`" in result.stderr
+    # render refuses a file without the header, and (change safety) an environment whose root would be pruned
+    flag = {_header_removed: " --force", _extra: " --allow-destructive"}.get(make_stale, "")
+    assert f"`dyngen render specs --out gen{flag}`" in result.stderr
     # what --check reports is exactly what differs from a fresh render
     assert core.render_paths(["specs"], repo / "fresh").written  # same parent as gen: same headers
     actual, fresh = files_under(repo / "gen"), files_under(repo / "fresh")
@@ -431,7 +432,7 @@ def test_an_unexpected_exception_is_a_one_line_bug_report_with_exit_3(
     def explode(spec):
         raise RuntimeError("boom\nsecond line of the message")
 
-    monkeypatch.setattr(pipeline, "render_spec", explode)
+    monkeypatch.setattr(pipeline, "render", explode)
     result = render("specs", "--out", "gen")
     assert result.exit_code == 3
     assert result.stdout == ""
@@ -452,7 +453,7 @@ def test_the_bug_boundary_holds_in_a_real_process(tmp_path: Path) -> None:
     code = (
         "import sys, dyngen.pipeline as c\n"
         "def boom(spec): raise KeyError('unexpected')\n"
-        "c.render_spec = boom\n"
+        "c.render = boom\n"
         "from dyngen.cli import main\n"
         "sys.argv = ['dyngen', 'render', 'specs', '--out', 'gen']\n"
         "main()\n"
