@@ -25,9 +25,8 @@ def import_blocks(spec: Spec, env: Environment) -> tuple[ImportBlock, ...]:
     for a target, followed by `/<policy name>` for a policy."""
     if not env.settings.get("import_existing"):
         return ()
-    current = "autoscaled" if env.autoscaled else "this"
-    blocks = [ImportBlock(f"{MODULE}.aws_dynamodb_table.{current}[0]", env.table_name)]
-    if current == "autoscaled":
+    blocks = [ImportBlock(env.table_address, env.table_name)]
+    if env.autoscaled:
         blocks += _scaling_targets(spec, env)
     return tuple(blocks)
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from dyngen import core
 from dyngen.errors import FieldPath, InvalidSpecs, UsageError
 from dyngen.model import Environment, Spec, plain
-from dyngen.render import environment_root, module_view, render_spec, table_address
+from dyngen.render import environment_root, module_view, render_spec
 from dyngen.resolve import Origin, ResolvedSettings
 from dyngen.resources import ModuleResource, module_resources
 from dyngen.tablefacts import LOCAL_STATE
@@ -87,7 +87,7 @@ def _environment(spec: Spec, env: Environment, resolved: ResolvedSettings,
         env=env.name,
         profile=resolved.profile,
         table_name=env.table_name,
-        table_address=table_address("autoscaled" if env.autoscaled else "this"),
+        table_address=env.table_address,
         region=root.region,
         backend=backend,
         resources=tuple(created),

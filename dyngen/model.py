@@ -21,6 +21,12 @@ DEFAULT_TABLE_NAME_WITHOUT_PROJECT = "{env}-{name}"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDERS = ("project", "env", "name")
 
+
+def table_address(autoscaled: bool) -> str:
+    """The table's address in an environment root: `autoscaled[0]` when Application Auto Scaling owns its capacity."""
+    return f"module.table.aws_dynamodb_table.{'autoscaled' if autoscaled else 'this'}[0]"
+
+
 @dataclass(frozen=True)
 class Index:
     name: str
@@ -40,6 +46,10 @@ class Environment:
     def autoscaled(self) -> bool:
         """The table lives at `autoscaled[0]`, its capacity owned by Application Auto Scaling (dyngen.facts)."""
         return facts.is_autoscaled(self.settings)
+
+    @property
+    def table_address(self) -> str:
+        return table_address(self.autoscaled)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from dyngen import adopt, hcl, schema
 from dyngen.features import Feature, Output, table
 from dyngen.features.registry import FEATURES
-from dyngen.model import Environment, Spec, expand_placeholders, plain
+from dyngen.model import Environment, Spec, expand_placeholders, plain, table_address
 from dyngen.variables import Variable, version_key
 
 if TYPE_CHECKING:
@@ -275,12 +275,7 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
 def _moved(view: ModuleView, env: Environment) -> tuple[str, str]:
     """Every environment keeps its table when it switches autoscaling on or off: state moves from the other table
     address to its own (a no-op where the other holds nothing)."""
-    current, other = ("autoscaled", "this") if env.autoscaled else ("this", "autoscaled")
-    return (table_address(other), table_address(current))
-
-
-def table_address(resource: str) -> str:
-    return f"module.table.aws_dynamodb_table.{resource}[0]"
+    return (table_address(not env.autoscaled), env.table_address)
 
 
 def backend_settings(spec: Spec, env: Environment) -> dict[str, Any]:
