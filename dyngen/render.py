@@ -253,6 +253,16 @@ class EnvironmentRoot:
     moved_to: str
     imports: tuple[adopt.ImportBlock, ...] = ()
 
+    @property
+    def tfvars_file(self) -> dict[str, Any]:
+        """Every value terraform.tfvars sets: the module's inputs and the root's own region and account_id."""
+        found = dict(self.tfvars)
+        if self.region:
+            found["region"] = self.region
+        if self.account_id:
+            found["account_id"] = self.account_id
+        return found
+
 
 def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
     """A nullable variable that is null here is left out of the root altogether: the module's default is null."""

@@ -87,7 +87,7 @@ def spec_facts(planned: Layout, document: Document | None = None) -> tuple[Table
     found = []
     for root in planned.roots:
         env = root.env
-        tfvars = dict(root.tfvars) | ({"region": root.region} if root.region else {})
+        tfvars = root.tfvars_file
         folder = f"{spec.name}/envs/{env.name}"
         state = _state(folder, {"s3": dict(root.backend)} if root.backend else {})
         facts = _facts(folder, spec.name, env.name, spec.source, state, tfvars, root.region, module)
