@@ -15,6 +15,7 @@ from dyngen.render import EnvironmentRoot, render
 from dyngen.resolve import Origin, ResolvedSettings
 from dyngen.resources import ModuleResource, module_resources
 from dyngen.tablefacts import local_state
+from dyngen.text import escaped_line
 
 JSON_VERSION = 1  # raised when a field changes meaning or disappears; new fields may be added without it
 
@@ -151,7 +152,7 @@ def as_text(explanation: Explanation) -> str:
     lines = [f"{explanation.spec} ({explanation.file})"]
     for e in explanation.environments:
         lines += ["", *_environment_text(e)]
-    return "\n".join(_printable(line) for line in lines) + "\n"
+    return "\n".join(escaped_line(line) for line in lines) + "\n"
 
 
 def _environment_text(e: EnvironmentExplanation) -> list[str]:
@@ -196,8 +197,3 @@ def _settings_text(settings: Iterable[Setting]) -> list[str]:
 
 def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=False)
-
-
-def _printable(text: str) -> str:
-    """The user's keys and values on one terminal line: other control and format characters as escapes."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)

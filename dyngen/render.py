@@ -13,6 +13,7 @@ from dyngen import adopt, hcl, schema
 from dyngen.features import Feature, Output, table
 from dyngen.features.registry import FEATURES
 from dyngen.model import Environment, Spec, expand_placeholders, plain, table_address
+from dyngen.text import folded_line
 from dyngen.variables import Variable, version_key
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class ModuleView:
     def summary(self) -> str | None:
         """The spec's description as one comment line."""
         text = self.spec.description
-        return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split()) if text else None
+        return folded_line(text) if text else None
 
     @property
     def main_summary(self) -> str:
@@ -129,8 +130,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 def markdown_text(text: str) -> str:
     """User text as one line of literal Markdown: special characters escaped, control characters dropped."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in text)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(printable.split()))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", folded_line(text))
 
 
 def module_view(spec: Spec) -> ModuleView:
