@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dyngen import hcl
+from dyngen import facts, hcl
 from dyngen.features import autoscaling, table
 from dyngen.model import Environment, Spec
 
@@ -52,4 +52,4 @@ def _scaling_targets(spec: Spec, env: Environment) -> list[ImportBlock]:
 
 
 def _scales_indexes(spec: Spec, env: Environment) -> bool:
-    return table.autoscales_indexes(spec) and bool((env.settings.get("autoscaling") or {}).get("indexes"))
+    return table.autoscales_indexes(spec) and facts.autoscales_indexes(env.settings)

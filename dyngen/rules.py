@@ -76,7 +76,7 @@ def index_autoscaling_agrees(c: Checker, resolved: Mapping[str, Settings]) -> It
     if not c.data.get("global_secondary_indexes"):
         return
     autoscaled = {
-        env: bool((s.get("autoscaling") or {}).get("indexes"))
+        env: facts.autoscales_indexes(s)
         for env, s in resolved.items()
         if facts.is_autoscaled(s)
     }
@@ -362,7 +362,7 @@ def _provisioned_replicas(c: Checker, env: str, s: Settings) -> Iterator[Problem
             f"(environment {env})",
             because=(("billing_mode",), ("autoscaling", "enabled"), ("autoscaling",)),
         )
-    elif c.data.get("global_secondary_indexes") and not (s.get("autoscaling") or {}).get("indexes"):
+    elif c.data.get("global_secondary_indexes") and not facts.autoscales_indexes(s):
         yield c.at_env(
             env, ("autoscaling", "indexes"),
             f"replicas of a PROVISIONED table with global secondary indexes need `autoscaling.indexes: true`: a "

@@ -143,7 +143,7 @@ def used(spec: Spec) -> bool:
 
 def _applies(kind: Threshold, s: Settings) -> bool:
     if kind is CONSUMED_CAPACITY:
-        return bool(s["billing_mode"] == "PROVISIONED")
+        return facts.provisioned(s)
     if kind is REPLICATION_LATENCY:  # MRSC global tables publish no ReplicationLatency
         return bool(s.get("replicas")) and not facts.strong_consistency(s)
     return True

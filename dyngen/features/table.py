@@ -287,7 +287,7 @@ def _capacity_variables(spec: Spec) -> list[Variable]:
 
 def initial_capacity(s: Settings, direction: str) -> int | None:
     """The table's capacity; an autoscaled table without one starts at its autoscaling minimum."""
-    if s["billing_mode"] != "PROVISIONED":
+    if not facts.provisioned(s):
         return None
     capacity: int | None = s.get(f"{direction}_capacity")
     if capacity is None:
@@ -296,7 +296,7 @@ def initial_capacity(s: Settings, direction: str) -> int | None:
 
 
 def index_capacity(spec: Spec, s: Settings, direction: str) -> dict[str, int]:
-    if s["billing_mode"] != "PROVISIONED":
+    if not facts.provisioned(s):
         return {}
     table = initial_capacity(s, direction)
     given = s.get("index_capacity") or {}
