@@ -39,28 +39,27 @@ def used(spec: Spec) -> bool:
     return table.autoscaled(spec)
 
 
-def _when_autoscaled(*path: str) -> Any:
-    return setting_when(facts.is_autoscaled, "autoscaling", *path)
-
-
 def variables(spec: Spec) -> list[Variable]:
     found = []
     for scaler in SCALERS:
         d = scaler.direction
         found += [
             Variable(f"autoscaling_{d}_min_capacity", "number", f"Lowest {d} capacity autoscaling may set.",
-                     per_environment(spec, _when_autoscaled(d, "min_capacity")), rule="capacity", nullable=True),
+                     per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", d, "min_capacity")),
+                     rule="capacity", nullable=True),
             Variable(f"autoscaling_{d}_max_capacity", "number", f"Highest {d} capacity autoscaling may set.",
-                     per_environment(spec, _when_autoscaled(d, "max_capacity")), rule="capacity", nullable=True),
+                     per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", d, "max_capacity")),
+                     rule="capacity", nullable=True),
             Variable(f"autoscaling_{d}_target_utilization", "number",
                      f"Percentage of provisioned {d} capacity that autoscaling aims to consume.",
-                     per_environment(spec, _when_autoscaled(d, "target_utilization")),
+                     per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", d, "target_utilization")),
                      rule="target_utilization", nullable=True),
         ]
     for way in ("in", "out"):
         found.append(Variable(
             f"autoscaling_scale_{way}_cooldown", "number", f"Seconds between two scale-{way} activities.",
-            per_environment(spec, _when_autoscaled(f"scale_{way}_cooldown")), rule="cooldown_seconds", nullable=True,
+            per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", f"scale_{way}_cooldown")),
+            rule="cooldown_seconds", nullable=True,
         ))
     if index_overrides(spec):
         found.append(Variable(

@@ -63,10 +63,6 @@ def _creates(s: Settings) -> bool:
     return facts.customer_key_mode(s) == "created"
 
 
-def _when_created(*path: str) -> Any:
-    return setting_when(_creates, "encryption", *path)
-
-
 def multi_region(spec: Spec) -> bool:
     return any_environment(spec, facts.multi_region_key)
 
@@ -79,10 +75,10 @@ def variables(spec: Spec) -> list[Variable]:
                  per_environment(spec, _creates)),
         Variable("kms_deletion_window_days", "number",
                  "Days a scheduled deletion of the created key waits; null while no key is created.",
-                 per_environment(spec, _when_created("kms_deletion_window_days")),
+                 per_environment(spec, setting_when(_creates, "encryption", "kms_deletion_window_days")),
                  rule="kms_deletion_window_days", nullable=True),
         Variable("kms_key_rotation", "bool", "Rotate the created key every year.",
-                 per_environment(spec, lambda s: bool(_when_created("kms_key_rotation")(s)))),
+                 per_environment(spec, lambda s: bool(setting_when(_creates, "encryption", "kms_key_rotation")(s)))),
     ]
     if multi_region(spec):
         found.append(Variable(
