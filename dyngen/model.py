@@ -1,4 +1,5 @@
-"""The table model: a validated spec document turned into a Spec with one fully resolved settings mapping per environment."""
+"""The table model: a validated spec document turned into a Spec with one fully resolved settings mapping per
+environment."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from dyngen import facts, schema
 from dyngen.resolve import (
     PROFILES as PROFILES,  # the layers live in dyngen.resolve; kept importable from here
 )
-from dyngen.resolve import ResolvedSpec, resolve_data
-from dyngen.resolve import deep_merge as deep_merge
+from dyngen.resolve import ResolvedSpec
 
 Settings = Mapping[str, Any]
 
@@ -84,9 +84,8 @@ def expand_placeholders(template: str, *, project: str | None, env: str, name: s
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec | None = None) -> Spec:
+def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec) -> Spec:
     """Turn a document that passed validation, and its resolved environments, into the model the renderer works from."""
-    resolved = resolved or resolve_data(document, source)
     template = table_name_template(document)
     environments = tuple(
         Environment(
