@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import facts, hcl, schema
-from dyngen.features import Feature, Output, fixed, table
+from dyngen.features import Feature, Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import (
     Variable,
@@ -29,7 +29,6 @@ from dyngen.variables import (
 )
 
 SUMMARY = "CloudWatch alarms on the table, its global indexes and its replicas."
-PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 
 # The operations whose SystemErrors the system-errors alarm sums (at most 10: CloudWatch's limit per alarm).
@@ -325,11 +324,9 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="alarms",
-    template="module/alarms.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import facts
-from dyngen.features import Feature, Output, fixed, table
+from dyngen.features import Feature, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import (
     Variable,
@@ -17,7 +17,6 @@ from dyngen.variables import (
 )
 
 SUMMARY = "Application Auto Scaling of the table's and its global indexes' capacity (targets and policies)."
-PROVIDER_MINIMUM = "5.0.0"
 
 
 @dataclass(frozen=True)
@@ -111,17 +110,10 @@ def context(spec: Spec) -> dict[str, Any]:
     }
 
 
-def outputs(spec: Spec) -> list[Output]:
-    return []
-
-
 FEATURE = Feature(
     name="autoscaling",
-    template="module/autoscaling.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
-    outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
 )

@@ -17,7 +17,6 @@ from dyngen.variables import (
 )
 
 SUMMARY = "AWS Backup of the table: vault, plan, selection and the role the backup service assumes."
-PROVIDER_MINIMUM = "5.0.0"
 
 # AWS managed policies for the backup service's role; they live under the service-role/ path.
 MANAGED_POLICIES = ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores")
@@ -115,12 +114,10 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="backup",
-    template="module/backup.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
     data_sources=fixed(("aws_partition",)),
 )

@@ -52,7 +52,6 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="kinesis",
-    template="module/kinesis.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import facts
-from dyngen.features import Feature, Output, table
+from dyngen.features import BASE_PROVIDER, Feature, Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting_when
 
 SUMMARY = "The customer-managed KMS key made for the table: the key, its alias, its key policy and its replica keys."
-PROVIDER_MINIMUM = "5.0.0"
 # The key policy names the region through data.aws_region's `region` attribute, which provider 6.0.0 introduced
 # (its `name` is deprecated there).
 REGION_ATTRIBUTE_MINIMUM = "6.0.0"
@@ -56,7 +55,7 @@ def used(spec: Spec) -> bool:
 
 
 def provider_minimum(spec: Spec) -> str:
-    return REGION_ATTRIBUTE_MINIMUM if table.created_key(spec) else PROVIDER_MINIMUM
+    return REGION_ATTRIBUTE_MINIMUM if table.created_key(spec) else BASE_PROVIDER
 
 
 def _creates(s: Settings) -> bool:
@@ -129,7 +128,6 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="kms",
-    template="module/kms.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

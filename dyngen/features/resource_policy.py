@@ -101,7 +101,6 @@ def estimated_policy_bytes(s: Settings, document: Mapping[str, Any]) -> int:
 
 FEATURE = Feature(
     name="resource_policy",
-    template="module/resource_policy.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

@@ -7,7 +7,7 @@ from typing import Any
 
 from dyngen import facts, hcl, schema
 from dyngen.facts import customer_key_mode, has_values, is_autoscaled, multi_region_key
-from dyngen.features import Feature, Output
+from dyngen.features import BASE_PROVIDER, Feature, Output
 from dyngen.model import Index, Settings, Spec
 from dyngen.variables import (
     Validation,
@@ -23,7 +23,6 @@ SUMMARY = (
     "The table (`aws_dynamodb_table`): keys, attributes, indexes, capacity, stream, TTL, encryption, inline replicas; "
     "the check that its indexes match the spec."
 )
-PROVIDER_MINIMUM = "5.0.0"
 # Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
 RECOVERY_PERIOD_MINIMUM = "5.81.0"
@@ -197,7 +196,7 @@ def kms_key_arn_expression(spec: Spec) -> str | None:
 
 
 def provider_minimum(spec: Spec) -> str:
-    needed = [PROVIDER_MINIMUM]
+    needed = [BASE_PROVIDER]
     if on_demand_throughput(spec):
         needed.append(ON_DEMAND_THROUGHPUT_MINIMUM)
     if recovery_period(spec):
@@ -577,7 +576,6 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="table",
-    template="module/table.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
