@@ -84,13 +84,18 @@ def expand_placeholders(template: str, *, project: str | None, env: str, name: s
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+def table_name(document: Mapping[str, Any], env: str) -> str:
+    """An environment's table name: the spec's table_name (or the default) with its placeholders filled in."""
+    return expand_placeholders(table_name_template(document), project=document.get("project"), env=env,
+                               name=document["name"])
+
+
 def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec) -> Spec:
     """Turn a document that passed validation, and its resolved environments, into the model the renderer works from."""
-    template = table_name_template(document)
     environments = tuple(
         Environment(
             name=env,
-            table_name=expand_placeholders(template, project=document.get("project"), env=env, name=document["name"]),
+            table_name=table_name(document, env),
             settings=_frozen(resolved.settings(env)),
         )
         for env in sorted(document["environments"])

@@ -207,9 +207,7 @@ Settings = Mapping[str, Any]
 def rendered_table_name(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     if model.unknown_placeholders(model.table_name_template(c.data)):
         return
-    name = model.expand_placeholders(
-        model.table_name_template(c.data), project=c.data.get("project"), env=env, name=c.data["name"]
-    )
+    name = model.table_name(c.data, env)
     if not TABLE_NAME.match(name):
         path = ("table_name",) if c.data.get("table_name") else ("environments", env)
         shown = name if len(name) <= 60 else name[:57] + "..."
