@@ -2,7 +2,8 @@
 
 Each feature module decides, from the spec, whether it is used, which variables and outputs it adds and what its
 template partial receives (rendered into its own file: module/kms.tf.j2 -> kms.tf), and exposes that as one
-`FEATURE = Feature(...)`; dyngen.features.registry lists them in output order. Templates only lay out what `context` returns.
+`FEATURE = Feature(...)`; dyngen.features.registry lists them in output order. Templates only lay out what
+`context` returns.
 """
 
 from __future__ import annotations

@@ -186,10 +186,12 @@ def variables(spec: Spec) -> list[Variable]:
                        rule=k.rule, nullable=True) for k in kinds(spec)]
     found += [
         Variable("alarm_evaluation_periods", "number", "Consecutive periods over the threshold before an alarm fires.",
-                 per_environment(spec, setting("alarms", "evaluation_periods", default=schema.setting_default("alarms", "evaluation_periods"))),
+                 per_environment(spec, setting("alarms", "evaluation_periods",
+                                               default=schema.setting_default("alarms", "evaluation_periods"))),
                  rule="evaluation_periods"),
         Variable("alarm_period_seconds", "number", "Length in seconds of one alarm evaluation period.",
-                 per_environment(spec, setting("alarms", "period_seconds", default=schema.setting_default("alarms", "period_seconds"))),
+                 per_environment(spec, setting("alarms", "period_seconds",
+                                               default=schema.setting_default("alarms", "period_seconds"))),
                  rule="period_seconds"),
     ]
     return found

@@ -1,4 +1,5 @@
-"""Kinesis Data Streams for DynamoDB: item changes sent to an existing data stream (aws_dynamodb_kinesis_streaming_destination)."""
+"""Kinesis Data Streams for DynamoDB: item changes sent to an existing data stream
+(aws_dynamodb_kinesis_streaming_destination)."""
 
 from __future__ import annotations
 

@@ -110,7 +110,8 @@ def context(spec: Spec) -> dict[str, Any]:
             Condition("StringEquals", "kms:ViaService", '"dynamodb.${each.key}.amazonaws.com"'),
         ],
         "checkov_skips": CHECKOV_SKIPS,
-        "root": '"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"',
+        "root": '"arn:${data.aws_partition.current.partition}:iam::'
+                '${data.aws_caller_identity.current.account_id}:root"',
     }
 
 

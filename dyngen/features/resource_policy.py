@@ -60,7 +60,8 @@ def variables(spec: Spec) -> list[Variable]:
                  per_environment(spec, _principals("writers"))),
         Variable("resource_policy_deny_insecure_transport", "bool",
                  "Deny every request to the table and its indexes sent without TLS.",
-                 per_environment(spec, lambda s: is_enabled(s) and bool(setting("resource_policy", "deny_insecure_transport")(s)))),
+                 per_environment(spec, lambda s: is_enabled(s)
+                                                 and bool(setting("resource_policy", "deny_insecure_transport")(s)))),
     ]
 
 

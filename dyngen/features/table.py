@@ -1,4 +1,5 @@
-"""The aws_dynamodb_table itself: keys, attributes and indexes as literals; everything an environment varies as variables."""
+"""The aws_dynamodb_table itself: keys, attributes and indexes as literals; everything an environment varies as
+variables."""
 
 from __future__ import annotations
 
@@ -347,7 +348,8 @@ def _encryption_variables(spec: Spec) -> list[Variable]:
     if existing_key(spec):
         found.append(Variable(
             "kms_key_arn", "string", "ARN of an existing customer-managed KMS key for the table; null for none.",
-            per_environment(spec, lambda s: setting("encryption", "kms_key_arn")(s) if customer_key_mode(s) == "existing" else None),
+            per_environment(spec, lambda s: setting("encryption", "kms_key_arn")(s)
+                                        if customer_key_mode(s) == "existing" else None),
             rule="kms_key_arn", nullable=True,
         ))
     return found
@@ -394,8 +396,11 @@ def _witness_variable(spec: Spec) -> Variable:
         "global_table_witness_region", "string",
         "Witness Region of a multi-Region strongly consistent global table; null for none.",
         per_environment(spec, setting("global_table_witness", "region_name")), nullable=True,
-        validations=(Validation(f"var.global_table_witness_region == null ? true : can(regex({hcl.quote(_region_pattern())}, "
-                                "var.global_table_witness_region))", "global_table_witness_region must be an AWS region code."),),
+        validations=(Validation(
+            f"var.global_table_witness_region == null ? true : can(regex({hcl.quote(_region_pattern())}, "
+            "var.global_table_witness_region))",
+            "global_table_witness_region must be an AWS region code.",
+        ),),
     )
 
 
@@ -431,7 +436,9 @@ def _import_variable(spec: Spec) -> Variable:
     )
 
 
-WARM_THROUGHPUT_TYPE = "object({\nread_units_per_second = optional(number)\nwrite_units_per_second = optional(number)\n})"
+WARM_THROUGHPUT_TYPE = (
+    "object({\nread_units_per_second = optional(number)\nwrite_units_per_second = optional(number)\n})"
+)
 ON_DEMAND_TYPE = "object({\nmax_read_request_units = optional(number)\nmax_write_request_units = optional(number)\n})"
 
 
@@ -509,7 +516,8 @@ def resources(spec: Spec) -> tuple[TableResource, ...]:
     separate = replica_resources(spec)
     return (
         TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore, inline_replicas=True),
-        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0", owned + (("replica",) if separate else ()) + ignore,
+        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0",
+                      owned + (("replica",) if separate else ()) + ignore,
                       inline_replicas=not separate),
     )
 
@@ -557,7 +565,8 @@ def outputs(spec: Spec) -> list[Output]:
     ]
     if streams(spec):
         found += [
-            Output("table_stream_arn", "ARN of the table's stream; null while the stream is off.", "local.table.stream_arn"),
+            Output("table_stream_arn", "ARN of the table's stream; null while the stream is off.",
+                   "local.table.stream_arn"),
             Output("table_stream_label", "Timestamp label of the table's stream.", "local.table.stream_label"),
         ]
     if spec.global_indexes or spec.local_indexes:
