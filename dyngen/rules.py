@@ -130,7 +130,8 @@ def projections_are_consistent(c: Checker) -> Iterator[Problem]:
     for _kind, index_path, index in _indexes(c.data):
         has_non_key = bool(index.get("non_key_attributes"))
         if index["projection_type"] == "INCLUDE" and not has_non_key:
-            yield c.at(index_path + ("projection_type",), f"index `{index['name']}`: INCLUDE needs `non_key_attributes`")
+            yield c.at(index_path + ("projection_type",),
+                       f"index `{index['name']}`: INCLUDE needs `non_key_attributes`")
         if index["projection_type"] != "INCLUDE" and has_non_key:
             yield c.at(
                 index_path + ("non_key_attributes",),
@@ -160,7 +161,8 @@ def global_index_keys_differ(c: Checker) -> Iterator[Problem]:
 
 
 def index_counts_and_names(c: Checker) -> Iterator[Problem]:
-    for kind, limit in (("global_secondary_indexes", MAX_GLOBAL_INDEXES), ("local_secondary_indexes", MAX_LOCAL_INDEXES)):
+    limits = (("global_secondary_indexes", MAX_GLOBAL_INDEXES), ("local_secondary_indexes", MAX_LOCAL_INDEXES))
+    for kind, limit in limits:
         count = len(c.data.get(kind) or [])
         if count > limit:
             yield c.at((kind,), f"DynamoDB allows at most {limit} {kind.replace('_', ' ')}, found {count}", key=True)
@@ -179,7 +181,8 @@ def table_name_template(c: Checker) -> Iterator[Problem]:
             f"unknown placeholder `{{{placeholder}}}` in table_name; use {{project}}, {{env}} or {{name}}",
         )
     if "{project}" in template and not c.data.get("project"):
-        yield c.at(("table_name",) if c.data.get("table_name") else ("name",), "table_name uses {project} but the spec sets no `project`")
+        yield c.at(("table_name",) if c.data.get("table_name") else ("name",),
+                   "table_name uses {project} but the spec sets no `project`")
 
 
 def _indexes(data: Mapping[str, Any]) -> Iterator[tuple[str, FieldPath, Mapping[str, Any]]]:
@@ -212,7 +215,8 @@ def rendered_table_name(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
         path = ("table_name",) if c.data.get("table_name") else ("environments", env)
         shown = name if len(name) <= 60 else name[:57] + "..."
         yield c.at(
-            path, f"table name `{shown}` ({len(name)} character{'s' if len(name) != 1 else ''}, environment {env}) must be 3 to 255 of A-Z a-z 0-9 _ . -"
+            path, f"table name `{shown}` ({len(name)} character{'s' if len(name) != 1 else ''}, environment {env}) "
+            "must be 3 to 255 of A-Z a-z 0-9 _ . -"
         )
 
 
@@ -222,15 +226,22 @@ def billing_mode_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem
     if not provisioned:
         for key in ("read_capacity", "write_capacity"):
             if s.get(key) is not None:
-                yield c.at_env(env, (key,), f"`{key}` goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
+                yield c.at_env(env, (key,),
+                               f"`{key}` goes only with billing_mode PROVISIONED (environment {env} is {mode})",
+                               because=(("billing_mode",),))
         if s.get("index_capacity"):
-            yield c.at_env(env, ("index_capacity",), f"`index_capacity` goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
+            yield c.at_env(env, ("index_capacity",),
+                           f"`index_capacity` goes only with billing_mode PROVISIONED (environment {env} is {mode})",
+                           because=(("billing_mode",),))
         if facts.enabled(s, "autoscaling"):
-            yield c.at_env(env, ("autoscaling", "enabled"), f"autoscaling goes only with billing_mode PROVISIONED (environment {env} is {mode})", because=(("billing_mode",),))
+            yield c.at_env(env, ("autoscaling", "enabled"),
+                           f"autoscaling goes only with billing_mode PROVISIONED (environment {env} is {mode})",
+                           because=(("billing_mode",),))
     elif facts.on_demand_throughput_set(s):
         yield c.at_env(
             env, ("on_demand_throughput",),
-            f"`on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED; set it to null there)",
+            f"`on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED; "
+            "set it to null there)",
             because=(("billing_mode",),),
         )
     if provisioned and not facts.enabled(s, "autoscaling"):
@@ -248,7 +259,8 @@ def capacity_within_autoscaling(c: Checker, env: str, s: Settings) -> Iterator[P
         if low is None or high is None:
             continue
         if low > high:
-            yield c.at_env(env, ("autoscaling", direction, "min_capacity"), f"autoscaling {direction}: min_capacity {low} is above max_capacity {high}")
+            yield c.at_env(env, ("autoscaling", direction, "min_capacity"),
+                           f"autoscaling {direction}: min_capacity {low} is above max_capacity {high}")
         capacity = s.get(f"{direction}_capacity")
         if capacity is not None and not low <= capacity <= high:
             yield c.at_env(
@@ -265,19 +277,24 @@ def index_capacity_names(c: Checker, env: str, s: Settings) -> Iterator[Problem]
             path = c.written(env, ("index_capacity", name))
             line, column = c.document.locate(path, key=True)
             known = ", ".join(sorted(names)) or "none"
-            yield Problem(c.document.file, line, column, f"index_capacity names `{name}`, which is not a global secondary index (known: {known})", path)
+            yield Problem(c.document.file, line, column,
+                          f"index_capacity names `{name}`, which is not a global secondary index (known: {known})",
+                          path)
 
 
 def stream_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     stream = s.get("stream") or {}
     strong = facts.strong_consistency(s)  # MRSC replicates without streams
-    if s.get("replicas") and not strong and not (stream.get("enabled") and stream.get("view_type") == "NEW_AND_OLD_IMAGES"):
+    streams_images = stream.get("enabled") and stream.get("view_type") == "NEW_AND_OLD_IMAGES"
+    if s.get("replicas") and not strong and not streams_images:
         yield c.at_env(
-            env, ("replicas",), f"replicas need `stream: {{enabled: true, view_type: NEW_AND_OLD_IMAGES}}` (environment {env})",
+            env, ("replicas",),
+            f"replicas need `stream: {{enabled: true, view_type: NEW_AND_OLD_IMAGES}}` (environment {env})",
             because=(("stream", "view_type"), ("stream", "enabled"), ("stream",)),
         )
     if stream.get("enabled") and not stream.get("view_type"):
-        yield c.at_env(env, ("stream", "enabled"), f"an enabled stream needs a `view_type` (environment {env})", because=(("stream", "view_type"),))
+        yield c.at_env(env, ("stream", "enabled"), f"an enabled stream needs a `view_type` (environment {env})",
+                       because=(("stream", "view_type"),))
 
 
 def ttl_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
@@ -289,7 +306,8 @@ def ttl_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     if declared is not None and declared != "N":
         yield c.at_env(
             env, ("ttl", "attribute_name"),
-            f"TTL attribute `{name}` is a key attribute of type {declared}; DynamoDB only expires items whose TTL attribute is a Number (N)",
+            f"TTL attribute `{name}` is a key attribute of type {declared}; DynamoDB only expires items whose TTL "
+            "attribute is a Number (N)",
         )
 
 
@@ -309,13 +327,15 @@ def encryption_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     if user.get("create_kms_key") and user.get("kms_key_arn"):
         yield c.at_env(
             env, ("encryption", "kms_key_arn"),
-            f"`create_kms_key` and `kms_key_arn` exclude each other: use an existing key or make one (environment {env})",
+            f"`create_kms_key` and `kms_key_arn` exclude each other: use an existing key or make one "
+            f"(environment {env})",
             because=(("encryption", "create_kms_key"),),
         )
     encryption = s.get("encryption") or {}
     if not encryption.get("enabled") and (user.get("kms_key_arn") or user.get("create_kms_key")):
         yield c.at_env(
-            env, ("encryption", "enabled"), f"a customer-managed key needs `encryption.enabled: true` (environment {env})",
+            env, ("encryption", "enabled"),
+            f"a customer-managed key needs `encryption.enabled: true` (environment {env})",
             because=(("encryption", "kms_key_arn"), ("encryption", "create_kms_key")),
         )
 
@@ -327,20 +347,25 @@ def replica_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     for i, replica in enumerate(replicas):
         region = replica["region_name"]
         if region == s.get("region"):
-            yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is the table's own region (environment {env})")
+            yield c.at_env(env, ("replicas", i, "region_name"),
+                           f"replica region `{region}` is the table's own region (environment {env})")
         seen[region] += 1
         if seen[region] == 2:
-            yield c.at_env(env, ("replicas", i, "region_name"), f"replica region `{region}` is listed twice (environment {env})")
+            yield c.at_env(env, ("replicas", i, "region_name"),
+                           f"replica region `{region}` is listed twice (environment {env})")
         if customer_key and not replica.get("kms_key_arn") and not facts.multi_region_key(s):
             yield c.at_env(
                 env, ("replicas", i),
-                f"the table is encrypted with a customer-managed key that dyngen does not create as a multi-Region key, "
+                f"the table is encrypted with a customer-managed key that dyngen does not create as a multi-Region "
+                f"key, "
                 f"so replica `{region}` needs its own `kms_key_arn` (a KMS key lives in one region; with "
                 f"`create_kms_key` dyngen replicates the key to the replica's region) (environment {env})",
                 because=(("encryption",),),
             )
         if not customer_key and replica.get("kms_key_arn"):
-            yield c.at_env(env, ("replicas", i, "kms_key_arn"), f"replica `{region}` sets a kms_key_arn but the table uses no customer-managed key (environment {env})")
+            yield c.at_env(env, ("replicas", i, "kms_key_arn"),
+                           f"replica `{region}` sets a kms_key_arn but the table uses no customer-managed key "
+                           f"(environment {env})")
     if replicas and not s.get("region"):
         yield c.at_env(env, ("replicas",), f"replicas need the table's `region` to be set (environment {env})")
     yield from _provisioned_replicas(c, env, s)
@@ -441,7 +466,8 @@ def _strong_consistency_features(c: Checker, env: str, s: Settings) -> Iterator[
         yield c.at_env(
             env, ("billing_mode",),
             f"multi-Region strong consistency needs billing_mode PAY_PER_REQUEST here: provisioned replicas are "
-            f"aws_dynamodb_table_replica resources, which have no consistency_mode in provider 6.25 (environment {env})",
+            f"aws_dynamodb_table_replica resources, which have no consistency_mode in provider 6.25 "
+            f"(environment {env})",
             because=(("replicas",),),
         )
     ttl = s.get("ttl") or {}
@@ -501,11 +527,14 @@ def backup_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     backup = s.get("backup") or {}
     cold, delete = backup.get("cold_storage_after_days"), backup.get("delete_after_days")
     # a missing delete_after_days is the schema's to report (backup enabled needs it)
-    if backup.get("enabled") and cold is not None and delete is not None and delete < cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS:
+    minimum = BACKUP_COLD_STORAGE_MINIMUM_DAYS
+    if backup.get("enabled") and cold is not None and delete is not None and delete < cold + minimum:
         yield c.at_env(
             env, ("backup", "delete_after_days"),
-            f"AWS Backup keeps cold storage at least {BACKUP_COLD_STORAGE_MINIMUM_DAYS} days: delete_after_days ({delete}) "
-            f"must be at least cold_storage_after_days + {BACKUP_COLD_STORAGE_MINIMUM_DAYS} ({cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS}) (environment {env})",
+            f"AWS Backup keeps cold storage at least {BACKUP_COLD_STORAGE_MINIMUM_DAYS} days: "
+            f"delete_after_days ({delete}) "
+            f"must be at least cold_storage_after_days + {BACKUP_COLD_STORAGE_MINIMUM_DAYS} "
+            f"({cold + BACKUP_COLD_STORAGE_MINIMUM_DAYS}) (environment {env})",
             because=(("backup", "cold_storage_after_days"), ("backup", "enabled")),
         )
 
@@ -531,15 +560,18 @@ def item_keys(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
                 continue
             value = item.get(key)
             if not isinstance(value, Mapping) or attributes[key] not in value:
-                yield c.at_env(env, ("items", i), f"item {i + 1} needs its key `{key}` as {{{attributes[key]}: ...}} (environment {env})")
+                yield c.at_env(env, ("items", i),
+                               f"item {i + 1} needs its key `{key}` as {{{attributes[key]}: ...}} (environment {env})")
 
 
 def unique_items(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
     items = s.get("items") or []
     if not items or not _keys_declared(c) or any(True for _ in item_keys(c, env, s)):
         return
-    for first, later, key in facts.duplicate_item_ids(items, c.data["hash_key"], c.data.get("range_key"), c.data["attributes"]):
-        yield c.at_env(env, ("items", later), f"item {later + 1} has the same key as item {first + 1} ({key}); DynamoDB keeps one item per key (environment {env})")
+    keys = (c.data["hash_key"], c.data.get("range_key"), c.data["attributes"])
+    for first, later, key in facts.duplicate_item_ids(items, *keys):
+        yield c.at_env(env, ("items", later), f"item {later + 1} has the same key as item {first + 1} ({key}); "
+                       f"DynamoDB keeps one item per key (environment {env})")
 
 
 # --- capabilities of provider 6.x: warm throughput, per-index limits and bounds, restore, Kinesis, resource policy ---
@@ -564,7 +596,8 @@ def per_index_setting_names(c: Checker, env: str, s: Settings) -> Iterator[Probl
                 line, column = c.document.locate(where, key=True)
                 known = ", ".join(sorted(names)) or "none"
                 yield Problem(c.document.file, line, column,
-                              f"{'.'.join(map(str, path))} names `{name}`, which is not a global secondary index (known: {known})", where)
+                              f"{'.'.join(map(str, path))} names `{name}`, which is not a global secondary index "
+                              f"(known: {known})", where)
 
 
 def warm_throughput_settings(c: Checker, env: str, s: Settings) -> Iterator[Problem]:
@@ -572,7 +605,8 @@ def warm_throughput_settings(c: Checker, env: str, s: Settings) -> Iterator[Prob
     low_read = schema.definition("warm_read_units")["minimum"]
     low_write = schema.definition("warm_write_units")["minimum"]
     places: list[tuple[FieldPath, Any]] = [(("warm_throughput",), s.get("warm_throughput"))]
-    places += [(("index_warm_throughput", name), value) for name, value in (s.get("index_warm_throughput") or {}).items()]
+    places += [(("index_warm_throughput", name), value)
+               for name, value in (s.get("index_warm_throughput") or {}).items()]
     for path, value in places:
         value = value or {}
         if value.get("read_units_per_second") == low_read and value.get("write_units_per_second") == low_write:
@@ -587,7 +621,8 @@ def index_on_demand_settings(c: Checker, env: str, s: Settings) -> Iterator[Prob
     if facts.provisioned(s) and any(facts.has_values(v) for v in (s.get("index_on_demand_throughput") or {}).values()):
         yield c.at_env(
             env, ("index_on_demand_throughput",),
-            f"`index_on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is PROVISIONED)",
+            f"`index_on_demand_throughput` goes only with billing_mode PAY_PER_REQUEST (environment {env} is "
+            "PROVISIONED)",
             because=(("billing_mode",),),
         )
 
@@ -652,7 +687,8 @@ def resource_policy_settings(c: Checker, env: str, s: Settings) -> Iterator[Prob
     readers, writers = list(policy.get("readers") or []), list(policy.get("writers") or [])
     if not readers and not writers and not policy.get("deny_insecure_transport"):
         yield c.at_env(env, ("resource_policy", "enabled"),
-                       f"the resource policy would be empty: name `readers` or `writers`, or keep `deny_insecure_transport` (environment {env})")
+                       "the resource policy would be empty: name `readers` or `writers`, or keep "
+                       f"`deny_insecure_transport` (environment {env})")
     for principal in sorted(set(readers) & set(writers)):
         yield c.at_env(env, ("resource_policy", "readers"),
                        f"`{principal}` is both a reader and a writer; writers can read already (environment {env})")
