@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dyngen import hcl
+from dyngen import facts, hcl
 from dyngen.features import autoscaling, table
 from dyngen.model import Environment, Spec
 
@@ -25,9 +25,8 @@ def import_blocks(spec: Spec, env: Environment) -> tuple[ImportBlock, ...]:
     for a target, followed by `/<policy name>` for a policy."""
     if not env.settings.get("import_existing"):
         return ()
-    current = "autoscaled" if env.autoscaled else "this"
-    blocks = [ImportBlock(f"{MODULE}.aws_dynamodb_table.{current}[0]", env.table_name)]
-    if current == "autoscaled":
+    blocks = [ImportBlock(env.table_address, env.table_name)]
+    if env.autoscaled:
         blocks += _scaling_targets(spec, env)
     return tuple(blocks)
 
@@ -53,4 +52,4 @@ def _scaling_targets(spec: Spec, env: Environment) -> list[ImportBlock]:
 
 
 def _scales_indexes(spec: Spec, env: Environment) -> bool:
-    return table.autoscales_indexes(spec) and bool((env.settings.get("autoscaling") or {}).get("indexes"))
+    return table.autoscales_indexes(spec) and facts.autoscales_indexes(env.settings)

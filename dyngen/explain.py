@@ -10,11 +10,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from dyngen import core
 from dyngen.errors import FieldPath, InvalidSpecs, UsageError
-from dyngen.model import Environment, Spec, plain
-from dyngen.render import environment_root, module_view, render_spec, table_address
+from dyngen.model import Spec, plain
+from dyngen.render import EnvironmentRoot, render
 from dyngen.resolve import Origin, ResolvedSettings
 from dyngen.resources import ModuleResource, module_resources
-from dyngen.tablefacts import LOCAL_STATE
+from dyngen.tablefacts import local_state
+from dyngen.text import escaped_line
 
 JSON_VERSION = 1  # raised when a field changes meaning or disappears; new fields may be added without it
 
@@ -60,34 +61,36 @@ def explain(path: str | Path, environments: Sequence[str] = ()) -> Explanation:
     if unknown:
         known = ", ".join(sorted(resolved.environments))
         raise UsageError(f"{result.file} has no environment `{unknown[0]}` (it has: {known})", unknown[0])
-    chosen = [e for e in spec.environments if not environments or e.name in environments]
+    rendered = render(spec)
+    roots = {root.env.name: root for root in rendered.layout.roots}
+    chosen = [name for name in roots if not environments or name in environments]
     if environments:
-        chosen.sort(key=lambda e: list(environments).index(e.name))
-    module_files = _module_files(spec)
+        chosen.sort(key=list(environments).index)
+    module_files = _module_files(spec, rendered.files)
     return Explanation(spec.name, result.file, tuple(
-        _environment(spec, env, resolved.environments[env.name], module_files) for env in chosen
+        _environment(spec, roots[name], resolved.environments[name], module_files) for name in chosen
     ))
 
 
-def _module_files(spec: Spec) -> dict[str, str]:
+def _module_files(spec: Spec, files: Mapping[str, str]) -> dict[str, str]:
     prefix = f"{spec.name}/"
-    return {path: text for path, text in render_spec(spec).items()
+    return {path: text for path, text in files.items()
             if path.startswith(prefix) and "/" not in path[len(prefix):] and path.endswith(".tf")}
 
 
-def _environment(spec: Spec, env: Environment, resolved: ResolvedSettings,
+def _environment(spec: Spec, root: EnvironmentRoot, resolved: ResolvedSettings,
                  module_files: Mapping[str, str]) -> EnvironmentExplanation:
-    root = environment_root(module_view(spec), env)
+    env = root.env
     # local.index_names reads the live table; the module's check block holds it to the spec's index names
     known = {"index_names": sorted(i.name for i in spec.global_indexes)}
     created = [r for r in module_resources(module_files, dict(root.tfvars), known) if r.count != 0]
     backend = {"type": "s3", **root.backend} if root.backend else {
-        "type": "local", "path": f"{spec.name}/envs/{env.name}/{LOCAL_STATE}"}
+        "type": "local", "path": local_state(f"{spec.name}/envs/{env.name}")}
     return EnvironmentExplanation(
         env=env.name,
         profile=resolved.profile,
         table_name=env.table_name,
-        table_address=table_address("autoscaled" if env.autoscaled else "this"),
+        table_address=env.table_address,
         region=root.region,
         backend=backend,
         resources=tuple(created),
@@ -149,7 +152,7 @@ def as_text(explanation: Explanation) -> str:
     lines = [f"{explanation.spec} ({explanation.file})"]
     for e in explanation.environments:
         lines += ["", *_environment_text(e)]
-    return "\n".join(_printable(line) for line in lines) + "\n"
+    return "\n".join(escaped_line(line) for line in lines) + "\n"
 
 
 def _environment_text(e: EnvironmentExplanation) -> list[str]:
@@ -194,8 +197,3 @@ def _settings_text(settings: Iterable[Setting]) -> list[str]:
 
 def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=False)
-
-
-def _printable(text: str) -> str:
-    """The user's keys and values on one terminal line: other control and format characters as escapes."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)

@@ -11,8 +11,8 @@ from typing import Any, Mapping
 
 from dyngen.errors import RoundTripError
 from dyngen.features import table
-from dyngen.model import Spec, plain
-from dyngen.render import Rendered, backend_settings
+from dyngen.model import Spec
+from dyngen.render import Rendered
 
 PARSED_SUFFIXES = (".tf", ".tfvars")
 
@@ -72,15 +72,11 @@ def _meanings(rendered: Rendered) -> dict[str, Expectation]:
         env = root.env
         folder = f"{module}/envs/{env.name}"
         inputs = sorted(name for name, _ in root.tfvars)
-        tfvars = {name: plain(value) for name, value in root.tfvars}
-        if root.region:
-            tfvars["region"] = root.region
-        if root.account_id:
-            tfvars["account_id"] = root.account_id
+        tfvars = root.tfvars_file
         found[f"{folder}/terraform.tfvars"] = Expectation("tfvars", tfvars)
         found[f"{folder}/variables.tf"] = Expectation("labels", ("variable", "variables", sorted(tfvars)))
         found[f"{folder}/main.tf"] = Expectation("root_main", ("../..", inputs, bool(root.account_id)))
-        found[f"{folder}/backend.tf"] = Expectation("backend", (backend_settings(spec, env), view.terraform_version))
+        found[f"{folder}/backend.tf"] = Expectation("backend", (root.backend, view.terraform_version))
         found[f"{folder}/outputs.tf"] = Expectation("labels", ("output", "outputs", outputs))
     return found
 

@@ -1,4 +1,5 @@
-"""The table model: a validated spec document turned into a Spec with one fully resolved settings mapping per environment."""
+"""The table model: a validated spec document turned into a Spec with one fully resolved settings mapping per
+environment."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from dyngen import facts, schema
 from dyngen.resolve import (
     PROFILES as PROFILES,  # the layers live in dyngen.resolve; kept importable from here
 )
-from dyngen.resolve import ResolvedSpec, resolve_data
-from dyngen.resolve import deep_merge as deep_merge
+from dyngen.resolve import ResolvedSpec
 
 Settings = Mapping[str, Any]
 
@@ -20,6 +20,12 @@ DEFAULT_TABLE_NAME = "{project}-{env}-{name}"
 DEFAULT_TABLE_NAME_WITHOUT_PROJECT = "{env}-{name}"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDERS = ("project", "env", "name")
+
+
+def table_address(autoscaled: bool) -> str:
+    """The table's address in an environment root: `autoscaled[0]` when Application Auto Scaling owns its capacity."""
+    return f"module.table.aws_dynamodb_table.{'autoscaled' if autoscaled else 'this'}[0]"
+
 
 @dataclass(frozen=True)
 class Index:
@@ -40,6 +46,10 @@ class Environment:
     def autoscaled(self) -> bool:
         """The table lives at `autoscaled[0]`, its capacity owned by Application Auto Scaling (dyngen.facts)."""
         return facts.is_autoscaled(self.settings)
+
+    @property
+    def table_address(self) -> str:
+        return table_address(self.autoscaled)
 
 
 @dataclass(frozen=True)
@@ -74,14 +84,18 @@ def expand_placeholders(template: str, *, project: str | None, env: str, name: s
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec | None = None) -> Spec:
+def table_name(document: Mapping[str, Any], env: str) -> str:
+    """An environment's table name: the spec's table_name (or the default) with its placeholders filled in."""
+    return expand_placeholders(table_name_template(document), project=document.get("project"), env=env,
+                               name=document["name"])
+
+
+def build_spec(document: Mapping[str, Any], source: str, resolved: ResolvedSpec) -> Spec:
     """Turn a document that passed validation, and its resolved environments, into the model the renderer works from."""
-    resolved = resolved or resolve_data(document, source)
-    template = table_name_template(document)
     environments = tuple(
         Environment(
             name=env,
-            table_name=expand_placeholders(template, project=document.get("project"), env=env, name=document["name"]),
+            table_name=table_name(document, env),
             settings=_frozen(resolved.settings(env)),
         )
         for env in sorted(document["environments"])

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 from dyngen import adopt, hcl, schema
 from dyngen.features import Feature, Output, table
 from dyngen.features.registry import FEATURES
-from dyngen.model import Environment, Spec, expand_placeholders, plain
+from dyngen.model import Environment, Spec, expand_placeholders, plain, table_address
+from dyngen.text import folded_line
 from dyngen.variables import Variable, version_key
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class ModuleView:
     def summary(self) -> str | None:
         """The spec's description as one comment line."""
         text = self.spec.description
-        return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split()) if text else None
+        return folded_line(text) if text else None
 
     @property
     def main_summary(self) -> str:
@@ -129,8 +130,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 def markdown_text(text: str) -> str:
     """User text as one line of literal Markdown: special characters escaped, control characters dropped."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in text)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(printable.split()))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", folded_line(text))
 
 
 def module_view(spec: Spec) -> ModuleView:
@@ -251,6 +251,16 @@ class EnvironmentRoot:
     moved_to: str
     imports: tuple[adopt.ImportBlock, ...] = ()
 
+    @property
+    def tfvars_file(self) -> dict[str, Any]:
+        """Every value terraform.tfvars sets: the module's inputs and the root's own region and account_id."""
+        found = dict(self.tfvars)
+        if self.region:
+            found["region"] = self.region
+        if self.account_id:
+            found["account_id"] = self.account_id
+        return found
+
 
 def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
     """A nullable variable that is null here is left out of the root altogether: the module's default is null."""
@@ -273,12 +283,7 @@ def environment_root(view: ModuleView, env: Environment) -> EnvironmentRoot:
 def _moved(view: ModuleView, env: Environment) -> tuple[str, str]:
     """Every environment keeps its table when it switches autoscaling on or off: state moves from the other table
     address to its own (a no-op where the other holds nothing)."""
-    current, other = ("autoscaled", "this") if env.autoscaled else ("this", "autoscaled")
-    return (table_address(other), table_address(current))
-
-
-def table_address(resource: str) -> str:
-    return f"module.table.aws_dynamodb_table.{resource}[0]"
+    return (table_address(not env.autoscaled), env.table_address)
 
 
 def backend_settings(spec: Spec, env: Environment) -> dict[str, Any]:

@@ -87,7 +87,7 @@ def spec_facts(planned: Layout, document: Document | None = None) -> tuple[Table
     found = []
     for root in planned.roots:
         env = root.env
-        tfvars = dict(root.tfvars) | ({"region": root.region} if root.region else {})
+        tfvars = root.tfvars_file
         folder = f"{spec.name}/envs/{env.name}"
         state = _state(folder, {"s3": dict(root.backend)} if root.backend else {})
         facts = _facts(folder, spec.name, env.name, spec.source, state, tfvars, root.region, module)
@@ -303,8 +303,12 @@ def _state(root: str, backend: Mapping[str, Any]) -> tuple[str, ...]:
     if "s3" in backend:
         s3 = backend["s3"]
         return ("s3", str(s3.get("bucket")), str(s3.get("key")))
-    path = (backend.get("local") or {}).get("path") or LOCAL_STATE
-    return ("local", posixpath.normpath(posixpath.join(root, str(path))))
+    return ("local", local_state(root, (backend.get("local") or {}).get("path") or LOCAL_STATE))
+
+
+def local_state(root: str, path: str = LOCAL_STATE) -> str:
+    """A local backend's state file, relative to the root folder it is configured in."""
+    return posixpath.normpath(posixpath.join(root, str(path)))
 
 
 def _facts(root: str, spec: str, env: str, source: str, state: tuple[str, ...], tfvars: Mapping[str, Any],

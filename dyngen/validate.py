@@ -68,7 +68,8 @@ def checked(document: Document) -> tuple[list[Problem], resolve.ResolvedSpec | N
 def resolved_problems(resolved: resolve.ResolvedSpec) -> Iterator[Problem]:
     """Check each environment as it will be rendered: settings with profile, defaults and overrides applied."""
     for env, environment in resolved.environments.items():
-        yield from schema_problems(resolved.document, environment.settings, _resolved_validator(), ("environments", env))
+        yield from schema_problems(resolved.document, environment.settings, _resolved_validator(),
+                                   ("environments", env))
 
 
 @cache

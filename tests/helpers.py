@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from dyngen.cli import main
 from dyngen.loader import load_document
 from dyngen.model import Spec, build_spec
+from dyngen.resolve import resolve
 from dyngen.validate import validate_document
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ def spec_from_yaml(text: str, file: str = "specs/test.yaml") -> Spec:
     document = load_document(textwrap.dedent(text).encode(), file)
     problems = validate_document(document)
     assert not problems, "\n".join(f"{p.line}:{p.column}: {p.message} [{p.field_path}]" for p in problems)
-    return build_spec(document.data, file)
+    return build_spec(document.data, file, resolve(document))
 
 
 def run_cli(*args: str, input: str | None = None, env: Mapping[str, str | None] | None = None,

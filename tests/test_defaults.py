@@ -18,7 +18,7 @@ from dyngen import model, schema
 from dyngen.errors import FieldPath
 from dyngen.loader import load_document
 from dyngen.render import render_spec
-from dyngen.resolve import resolve_data
+from dyngen.resolve import deep_merge, resolve, resolve_data
 from dyngen.roundtrip import check_tree
 from dyngen.validate import validate_document
 
@@ -182,7 +182,7 @@ def base_for(path: FieldPath) -> dict[str, Any]:
     parents = [path[:n] for n in range(1, len(path) + 1)]
     document = AUTOSCALED if any(p in PROVISIONED for p in parents) else ON_DEMAND
     for parent in parents:
-        document = {**document, "settings": model.deep_merge(document["settings"], CONTEXT.get(parent, {}))}
+        document = {**document, "settings": deep_merge(document["settings"], CONTEXT.get(parent, {}))}
     return copy.deepcopy(document)
 
 
@@ -224,7 +224,7 @@ def outcome(document: dict[str, Any]) -> tuple[str, Any]:
     problems = validate_document(loaded)
     if problems:
         return "invalid", len(problems)
-    spec = model.build_spec(loaded.data, "specs/orders.yaml")
+    spec = model.build_spec(loaded.data, "specs/orders.yaml", resolve(loaded))
     files = render_spec(spec)
     check_tree(spec, files)
     return "files", files

@@ -25,6 +25,7 @@ from dyngen import core
 from dyngen.loader import load_document
 from dyngen.model import Spec, build_spec
 from dyngen.render import render_spec
+from dyngen.resolve import resolve
 from dyngen.roundtrip import check_tree, decode
 from dyngen.validate import validate_document
 from tests.strategies import spec_documents, spec_yaml
@@ -39,7 +40,7 @@ def spec_of(document: Mapping[str, Any], file: str = "specs/generated.yaml") -> 
     loaded = load_document(spec_yaml(dict(document)).encode("utf-8"), file)
     problems = validate_document(loaded)
     assert not problems, "\n".join(f"{p.line}:{p.column}: {p.message} [{p.field_path}]" for p in problems)
-    return build_spec(loaded.data, file)
+    return build_spec(loaded.data, file, resolve(loaded))
 
 
 # --- the contract's semantics, written independently of dyngen.model -------------------------------------------

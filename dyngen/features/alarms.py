@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import facts, hcl, schema
-from dyngen.features import Feature, Output, fixed, table
+from dyngen.features import Feature, Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import (
     Variable,
@@ -29,7 +29,6 @@ from dyngen.variables import (
 )
 
 SUMMARY = "CloudWatch alarms on the table, its global indexes and its replicas."
-PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 
 # The operations whose SystemErrors the system-errors alarm sums (at most 10: CloudWatch's limit per alarm).
@@ -143,7 +142,7 @@ def used(spec: Spec) -> bool:
 
 def _applies(kind: Threshold, s: Settings) -> bool:
     if kind is CONSUMED_CAPACITY:
-        return bool(s["billing_mode"] == "PROVISIONED")
+        return facts.provisioned(s)
     if kind is REPLICATION_LATENCY:  # MRSC global tables publish no ReplicationLatency
         return bool(s.get("replicas")) and not facts.strong_consistency(s)
     return True
@@ -187,10 +186,12 @@ def variables(spec: Spec) -> list[Variable]:
                        rule=k.rule, nullable=True) for k in kinds(spec)]
     found += [
         Variable("alarm_evaluation_periods", "number", "Consecutive periods over the threshold before an alarm fires.",
-                 per_environment(spec, setting("alarms", "evaluation_periods", default=schema.setting_default("alarms", "evaluation_periods"))),
+                 per_environment(spec, setting("alarms", "evaluation_periods",
+                                               default=schema.setting_default("alarms", "evaluation_periods"))),
                  rule="evaluation_periods"),
         Variable("alarm_period_seconds", "number", "Length in seconds of one alarm evaluation period.",
-                 per_environment(spec, setting("alarms", "period_seconds", default=schema.setting_default("alarms", "period_seconds"))),
+                 per_environment(spec, setting("alarms", "period_seconds",
+                                               default=schema.setting_default("alarms", "period_seconds"))),
                  rule="period_seconds"),
     ]
     return found
@@ -325,11 +326,9 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="alarms",
-    template="module/alarms.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
 )

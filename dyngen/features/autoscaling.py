@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import facts
-from dyngen.features import Feature, Output, fixed, table
+from dyngen.features import Feature, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import (
     Variable,
@@ -17,7 +17,6 @@ from dyngen.variables import (
 )
 
 SUMMARY = "Application Auto Scaling of the table's and its global indexes' capacity (targets and policies)."
-PROVIDER_MINIMUM = "5.0.0"
 
 
 @dataclass(frozen=True)
@@ -39,28 +38,27 @@ def used(spec: Spec) -> bool:
     return table.autoscaled(spec)
 
 
-def _when_autoscaled(*path: str) -> Any:
-    return setting_when(facts.is_autoscaled, "autoscaling", *path)
-
-
 def variables(spec: Spec) -> list[Variable]:
     found = []
     for scaler in SCALERS:
         d = scaler.direction
         found += [
             Variable(f"autoscaling_{d}_min_capacity", "number", f"Lowest {d} capacity autoscaling may set.",
-                     per_environment(spec, _when_autoscaled(d, "min_capacity")), rule="capacity", nullable=True),
+                     per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", d, "min_capacity")),
+                     rule="capacity", nullable=True),
             Variable(f"autoscaling_{d}_max_capacity", "number", f"Highest {d} capacity autoscaling may set.",
-                     per_environment(spec, _when_autoscaled(d, "max_capacity")), rule="capacity", nullable=True),
+                     per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", d, "max_capacity")),
+                     rule="capacity", nullable=True),
             Variable(f"autoscaling_{d}_target_utilization", "number",
                      f"Percentage of provisioned {d} capacity that autoscaling aims to consume.",
-                     per_environment(spec, _when_autoscaled(d, "target_utilization")),
+                     per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", d, "target_utilization")),
                      rule="target_utilization", nullable=True),
         ]
     for way in ("in", "out"):
         found.append(Variable(
             f"autoscaling_scale_{way}_cooldown", "number", f"Seconds between two scale-{way} activities.",
-            per_environment(spec, _when_autoscaled(f"scale_{way}_cooldown")), rule="cooldown_seconds", nullable=True,
+            per_environment(spec, setting_when(facts.is_autoscaled, "autoscaling", f"scale_{way}_cooldown")),
+            rule="cooldown_seconds", nullable=True,
         ))
     if index_overrides(spec):
         found.append(Variable(
@@ -112,17 +110,10 @@ def context(spec: Spec) -> dict[str, Any]:
     }
 
 
-def outputs(spec: Spec) -> list[Output]:
-    return []
-
-
 FEATURE = Feature(
     name="autoscaling",
-    template="module/autoscaling.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
-    outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
 )

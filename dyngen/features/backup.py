@@ -17,7 +17,6 @@ from dyngen.variables import (
 )
 
 SUMMARY = "AWS Backup of the table: vault, plan, selection and the role the backup service assumes."
-PROVIDER_MINIMUM = "5.0.0"
 
 # AWS managed policies for the backup service's role; they live under the service-role/ path.
 MANAGED_POLICIES = ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores")
@@ -39,16 +38,12 @@ def _enabled(s: Settings) -> bool:
     return bool(setting("backup", "enabled")(s))
 
 
-def _when_enabled(*path: str) -> Any:
-    return setting_when(_enabled, "backup", *path)
-
-
 def cold_storage(spec: Spec) -> bool:
-    return any_environment(spec, _when_enabled("cold_storage_after_days"))
+    return any_environment(spec, setting_when(_enabled, "backup", "cold_storage_after_days"))
 
 
 def vault_key(spec: Spec) -> bool:
-    return any_environment(spec, _when_enabled("vault_kms_key_arn"))
+    return any_environment(spec, setting_when(_enabled, "backup", "vault_kms_key_arn"))
 
 
 def vault_key_expression(spec: Spec) -> str | None:
@@ -64,16 +59,19 @@ def variables(spec: Spec) -> list[Variable]:
     found = [
         Variable("backup_enabled", "bool", "Back the table up with AWS Backup.", per_environment(spec, _enabled)),
         Variable("backup_schedule", "string", "When backups run: cron(...) or rate(...); null while backup is off.",
-                 per_environment(spec, _when_enabled("schedule")), rule="backup_schedule", nullable=True),
+                 per_environment(spec, setting_when(_enabled, "backup", "schedule")),
+                 rule="backup_schedule", nullable=True),
         Variable("backup_delete_after_days", "number", "Days a backup is kept; null keeps backups forever.",
-                 per_environment(spec, _when_enabled("delete_after_days")), rule="days", nullable=True),
+                 per_environment(spec, setting_when(_enabled, "backup", "delete_after_days")),
+                 rule="days", nullable=True),
     ]
     if cold_storage(spec):
         found.append(Variable(
             "backup_cold_storage_after_days", "number",
             f"Days before a backup moves to cold storage; null: never. Backups must then be kept at least "
             f"{BACKUP_COLD_STORAGE_MINIMUM_DAYS} days more.",
-            per_environment(spec, _when_enabled("cold_storage_after_days")), rule="days", nullable=True,
+            per_environment(spec, setting_when(_enabled, "backup", "cold_storage_after_days")),
+            rule="days", nullable=True,
         ))
     if vault_key(spec):
         found.append(Variable(
@@ -81,7 +79,8 @@ def variables(spec: Spec) -> list[Variable]:
             "ARN of the KMS key that encrypts the backup vault; null: "
             + ("the key created for the table, if any, else " if table.created_key(spec) else "")
             + "the AWS-managed key.",
-            per_environment(spec, _when_enabled("vault_kms_key_arn")), rule="kms_key_arn", nullable=True,
+            per_environment(spec, setting_when(_enabled, "backup", "vault_kms_key_arn")),
+            rule="kms_key_arn", nullable=True,
         ))
     return found
 
@@ -115,12 +114,10 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="backup",
-    template="module/backup.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
     data_sources=fixed(("aws_partition",)),
 )

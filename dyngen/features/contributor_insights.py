@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyngen.features import Feature, Output, table
+from dyngen.features import BASE_PROVIDER, Feature, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import (
     Variable,
@@ -15,7 +15,6 @@ from dyngen.variables import (
 )
 
 SUMMARY = "CloudWatch Contributor Insights of the table and its global indexes."
-PROVIDER_MINIMUM = "5.0.0"
 MODE_MINIMUM = "6.11.0"  # the release that added `mode`
 
 
@@ -37,7 +36,7 @@ def sets_mode(spec: Spec) -> bool:
 
 
 def provider_minimum(spec: Spec) -> str:
-    return MODE_MINIMUM if sets_mode(spec) else PROVIDER_MINIMUM
+    return MODE_MINIMUM if sets_mode(spec) else BASE_PROVIDER
 
 
 def variables(spec: Spec) -> list[Variable]:
@@ -57,17 +56,11 @@ def context(spec: Spec) -> dict[str, Any]:
             "mode": sets_mode(spec)}
 
 
-def outputs(spec: Spec) -> list[Output]:
-    return []
-
-
 FEATURE = Feature(
     name="contributor_insights",
-    template="module/contributor_insights.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
-    outputs=outputs,
     context=context,
     provider_minimum=provider_minimum,
 )

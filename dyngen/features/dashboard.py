@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import hcl
-from dyngen.features import Feature, Output, alarms, fixed, table
+from dyngen.features import Feature, Output, alarms, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 SUMMARY = "The CloudWatch dashboard of the table."
-PROVIDER_MINIMUM = "5.0.0"
 NAMESPACE = "AWS/DynamoDB"
 PERIOD_SECONDS = 300
 WIDTH, HEIGHT, COLUMNS = 12, 6, 2
@@ -134,11 +133,9 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="dashboard",
-    template="module/dashboard.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
 )

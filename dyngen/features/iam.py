@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import hcl
-from dyngen.features import Feature, Output, fixed, table
+from dyngen.features import Feature, Output, table
 from dyngen.model import Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting
 
 SUMMARY = "The read-only and read-write IAM policies for the table, its indexes and its stream."
-PROVIDER_MINIMUM = "5.0.0"
 
 READ_ACTIONS = (
     "dynamodb:BatchGetItem",
@@ -106,11 +105,9 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="iam",
-    template="module/iam.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
     outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
 )

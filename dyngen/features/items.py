@@ -11,12 +11,11 @@ from typing import Any
 
 from dyngen.errors import DyngenError
 from dyngen.facts import duplicate_item_ids, item_id
-from dyngen.features import Feature, Output, fixed
+from dyngen.features import Feature
 from dyngen.model import Settings, Spec, plain
 from dyngen.variables import Variable, any_environment, per_environment
 
 SUMMARY = "The seed items (`aws_dynamodb_table_item`)."
-PROVIDER_MINIMUM = "5.0.0"
 
 # `any`, not a type constraint: items have different attributes and nest S/N/BOOL/NULL/SS/L/M values of every shape.
 # A narrower type refuses some items or converts their values: map(map(map(string))) refuses SS, L and M and turns
@@ -48,21 +47,14 @@ def variables(spec: Spec) -> list[Variable]:
     )]
 
 
-def outputs(spec: Spec) -> list[Output]:
-    return []
-
-
 def context(spec: Spec) -> dict[str, Any]:
     return {}
 
 
 FEATURE = Feature(
     name="items",
-    template="module/items.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
-    outputs=outputs,
     context=context,
-    provider_minimum=fixed(PROVIDER_MINIMUM),
 )

@@ -1,4 +1,5 @@
-"""Kinesis Data Streams for DynamoDB: item changes sent to an existing data stream (aws_dynamodb_kinesis_streaming_destination)."""
+"""Kinesis Data Streams for DynamoDB: item changes sent to an existing data stream
+(aws_dynamodb_kinesis_streaming_destination)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,6 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="kinesis",
-    template="module/kinesis.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyngen import facts
-from dyngen.features import Feature, Output, table
+from dyngen.features import BASE_PROVIDER, Feature, Output, table
 from dyngen.model import Settings, Spec
 from dyngen.variables import Variable, any_environment, per_environment, setting_when
 
 SUMMARY = "The customer-managed KMS key made for the table: the key, its alias, its key policy and its replica keys."
-PROVIDER_MINIMUM = "5.0.0"
 # The key policy names the region through data.aws_region's `region` attribute, which provider 6.0.0 introduced
 # (its `name` is deprecated there).
 REGION_ATTRIBUTE_MINIMUM = "6.0.0"
@@ -56,15 +55,11 @@ def used(spec: Spec) -> bool:
 
 
 def provider_minimum(spec: Spec) -> str:
-    return REGION_ATTRIBUTE_MINIMUM if table.created_key(spec) else PROVIDER_MINIMUM
+    return REGION_ATTRIBUTE_MINIMUM if table.created_key(spec) else BASE_PROVIDER
 
 
 def _creates(s: Settings) -> bool:
     return facts.customer_key_mode(s) == "created"
-
-
-def _when_created(*path: str) -> Any:
-    return setting_when(_creates, "encryption", *path)
 
 
 def multi_region(spec: Spec) -> bool:
@@ -79,10 +74,10 @@ def variables(spec: Spec) -> list[Variable]:
                  per_environment(spec, _creates)),
         Variable("kms_deletion_window_days", "number",
                  "Days a scheduled deletion of the created key waits; null while no key is created.",
-                 per_environment(spec, _when_created("kms_deletion_window_days")),
+                 per_environment(spec, setting_when(_creates, "encryption", "kms_deletion_window_days")),
                  rule="kms_deletion_window_days", nullable=True),
         Variable("kms_key_rotation", "bool", "Rotate the created key every year.",
-                 per_environment(spec, lambda s: bool(_when_created("kms_key_rotation")(s)))),
+                 per_environment(spec, lambda s: bool(setting_when(_creates, "encryption", "kms_key_rotation")(s)))),
     ]
     if multi_region(spec):
         found.append(Variable(
@@ -115,7 +110,8 @@ def context(spec: Spec) -> dict[str, Any]:
             Condition("StringEquals", "kms:ViaService", '"dynamodb.${each.key}.amazonaws.com"'),
         ],
         "checkov_skips": CHECKOV_SKIPS,
-        "root": '"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"',
+        "root": '"arn:${data.aws_partition.current.partition}:iam::'
+                '${data.aws_caller_identity.current.account_id}:root"',
     }
 
 
@@ -133,7 +129,6 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="kms",
-    template="module/kms.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dyngen import hcl
-from dyngen.features import Feature, Output, fixed, table
+from dyngen.features import Feature, fixed, table
 from dyngen.model import Spec
 from dyngen.variables import Variable
 
@@ -40,17 +40,12 @@ def context(spec: Spec) -> dict[str, Any]:
     }
 
 
-def outputs(spec: Spec) -> list[Output]:
-    return []  # replica_arns (table) covers both kinds of replica
-
-
 FEATURE = Feature(
     name="replicas",
-    template="module/replicas.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,
-    outputs=outputs,
+    # no outputs: replica_arns (table) covers both kinds of replica
     context=context,
     provider_minimum=fixed(PROVIDER_MINIMUM),
 )

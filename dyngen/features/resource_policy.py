@@ -60,7 +60,8 @@ def variables(spec: Spec) -> list[Variable]:
                  per_environment(spec, _principals("writers"))),
         Variable("resource_policy_deny_insecure_transport", "bool",
                  "Deny every request to the table and its indexes sent without TLS.",
-                 per_environment(spec, lambda s: is_enabled(s) and bool(setting("resource_policy", "deny_insecure_transport")(s)))),
+                 per_environment(spec, lambda s: is_enabled(s)
+                                                 and bool(setting("resource_policy", "deny_insecure_transport")(s)))),
     ]
 
 
@@ -101,7 +102,6 @@ def estimated_policy_bytes(s: Settings, document: Mapping[str, Any]) -> int:
 
 FEATURE = Feature(
     name="resource_policy",
-    template="module/resource_policy.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

@@ -1,4 +1,5 @@
-"""The aws_dynamodb_table itself: keys, attributes and indexes as literals; everything an environment varies as variables."""
+"""The aws_dynamodb_table itself: keys, attributes and indexes as literals; everything an environment varies as
+variables."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from dyngen import facts, hcl, schema
 from dyngen.facts import customer_key_mode, has_values, is_autoscaled, multi_region_key
-from dyngen.features import Feature, Output
+from dyngen.features import BASE_PROVIDER, Feature, Output
 from dyngen.model import Index, Settings, Spec
 from dyngen.variables import (
     Validation,
@@ -23,7 +24,6 @@ SUMMARY = (
     "The table (`aws_dynamodb_table`): keys, attributes, indexes, capacity, stream, TTL, encryption, inline replicas; "
     "the check that its indexes match the spec."
 )
-PROVIDER_MINIMUM = "5.0.0"
 # Arguments newer than the provider's 5.0.0 release, with the release that introduced them.
 ON_DEMAND_THROUGHPUT_MINIMUM = "5.50.0"
 RECOVERY_PERIOD_MINIMUM = "5.81.0"
@@ -197,7 +197,7 @@ def kms_key_arn_expression(spec: Spec) -> str | None:
 
 
 def provider_minimum(spec: Spec) -> str:
-    needed = [PROVIDER_MINIMUM]
+    needed = [BASE_PROVIDER]
     if on_demand_throughput(spec):
         needed.append(ON_DEMAND_THROUGHPUT_MINIMUM)
     if recovery_period(spec):
@@ -287,7 +287,7 @@ def _capacity_variables(spec: Spec) -> list[Variable]:
 
 def initial_capacity(s: Settings, direction: str) -> int | None:
     """The table's capacity; an autoscaled table without one starts at its autoscaling minimum."""
-    if s["billing_mode"] != "PROVISIONED":
+    if not facts.provisioned(s):
         return None
     capacity: int | None = s.get(f"{direction}_capacity")
     if capacity is None:
@@ -296,7 +296,7 @@ def initial_capacity(s: Settings, direction: str) -> int | None:
 
 
 def index_capacity(spec: Spec, s: Settings, direction: str) -> dict[str, int]:
-    if s["billing_mode"] != "PROVISIONED":
+    if not facts.provisioned(s):
         return {}
     table = initial_capacity(s, direction)
     given = s.get("index_capacity") or {}
@@ -348,7 +348,8 @@ def _encryption_variables(spec: Spec) -> list[Variable]:
     if existing_key(spec):
         found.append(Variable(
             "kms_key_arn", "string", "ARN of an existing customer-managed KMS key for the table; null for none.",
-            per_environment(spec, lambda s: setting("encryption", "kms_key_arn")(s) if customer_key_mode(s) == "existing" else None),
+            per_environment(spec, lambda s: setting("encryption", "kms_key_arn")(s)
+                                        if customer_key_mode(s) == "existing" else None),
             rule="kms_key_arn", nullable=True,
         ))
     return found
@@ -395,8 +396,11 @@ def _witness_variable(spec: Spec) -> Variable:
         "global_table_witness_region", "string",
         "Witness Region of a multi-Region strongly consistent global table; null for none.",
         per_environment(spec, setting("global_table_witness", "region_name")), nullable=True,
-        validations=(Validation(f"var.global_table_witness_region == null ? true : can(regex({hcl.quote(_region_pattern())}, "
-                                "var.global_table_witness_region))", "global_table_witness_region must be an AWS region code."),),
+        validations=(Validation(
+            f"var.global_table_witness_region == null ? true : can(regex({hcl.quote(_region_pattern())}, "
+            "var.global_table_witness_region))",
+            "global_table_witness_region must be an AWS region code.",
+        ),),
     )
 
 
@@ -432,7 +436,9 @@ def _import_variable(spec: Spec) -> Variable:
     )
 
 
-WARM_THROUGHPUT_TYPE = "object({\nread_units_per_second = optional(number)\nwrite_units_per_second = optional(number)\n})"
+WARM_THROUGHPUT_TYPE = (
+    "object({\nread_units_per_second = optional(number)\nwrite_units_per_second = optional(number)\n})"
+)
 ON_DEMAND_TYPE = "object({\nmax_read_request_units = optional(number)\nmax_write_request_units = optional(number)\n})"
 
 
@@ -510,7 +516,8 @@ def resources(spec: Spec) -> tuple[TableResource, ...]:
     separate = replica_resources(spec)
     return (
         TableResource("this", "var.autoscaling_enabled ? 0 : 1", ignore, inline_replicas=True),
-        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0", owned + (("replica",) if separate else ()) + ignore,
+        TableResource("autoscaled", "var.autoscaling_enabled ? 1 : 0",
+                      owned + (("replica",) if separate else ()) + ignore,
                       inline_replicas=not separate),
     )
 
@@ -558,7 +565,8 @@ def outputs(spec: Spec) -> list[Output]:
     ]
     if streams(spec):
         found += [
-            Output("table_stream_arn", "ARN of the table's stream; null while the stream is off.", "local.table.stream_arn"),
+            Output("table_stream_arn", "ARN of the table's stream; null while the stream is off.",
+                   "local.table.stream_arn"),
             Output("table_stream_label", "Timestamp label of the table's stream.", "local.table.stream_label"),
         ]
     if spec.global_indexes or spec.local_indexes:
@@ -577,7 +585,6 @@ def outputs(spec: Spec) -> list[Output]:
 
 FEATURE = Feature(
     name="table",
-    template="module/table.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

@@ -64,7 +64,6 @@ def context(spec: Spec) -> dict[str, Any]:
 
 FEATURE = Feature(
     name="vpc_endpoint",
-    template="module/vpc_endpoint.tf.j2",
     summary=SUMMARY,
     used=used,
     variables=variables,

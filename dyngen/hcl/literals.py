@@ -16,7 +16,9 @@ _RESERVED_KEYS = frozenset({"for", "in", "if", "null", "true", "false"})
 # python-hcl2 8.x's own bookkeeping keys in what it parses, not part of the configuration. Exactly these: a user's
 # key such as `___` or `__x__` (an index name, a tag key) is configuration; bare, these would read back as
 # bookkeeping, so `key` quotes a user's key that equals one of them.
-PYTHON_HCL2_META_KEYS = frozenset({"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"})
+PYTHON_HCL2_META_KEYS = frozenset(
+    {"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"}
+)
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})

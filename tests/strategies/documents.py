@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from dyngen.model import deep_merge
+from dyngen.resolve import deep_merge
 from tests.strategies.backend import backends
 from tests.strategies.context import Draw, bools
 from tests.strategies.environment import environment_settings

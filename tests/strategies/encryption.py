@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from dyngen.model import deep_merge
+from dyngen.resolve import deep_merge
 from tests.strategies.context import Draw, EnvironmentContext, bools
 from tests.strategies.schema_rules import bounds, default
 from tests.strategies.values import kms_key_arns
