@@ -28,6 +28,7 @@ from dyngen.errors import (
 )
 from dyngen.output_formats import Annotation
 from dyngen.plan import Action, RenderPlan
+from dyngen.text import escaped_line
 
 if TYPE_CHECKING:
     from dyngen import core, scaffold
@@ -52,13 +53,9 @@ def style(text: str, **kwargs: Any) -> str:
 def format_problem(problem: Problem) -> str:
     """One line per problem, whatever the user's text holds: line breaks, control and bidi characters in a message
     or a field path (they quote the user's keys and values) are written as escapes."""
-    where = f"{one_line(problem.file)}:{problem.line}:{problem.column}"
-    field = f" [at {one_line(problem.field_path)}]" if problem.field_path else ""
-    return f"{where}: {style('error', fg='red', bold=True)}: {one_line(problem.message)}{field}"
-
-
-def one_line(text: str) -> str:
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    where = f"{escaped_line(problem.file)}:{problem.line}:{problem.column}"
+    field = f" [at {escaped_line(problem.field_path)}]" if problem.field_path else ""
+    return f"{where}: {style('error', fg='red', bold=True)}: {escaped_line(problem.message)}{field}"
 
 
 def print_json(document: dict[str, Any]) -> None:
@@ -89,7 +86,7 @@ def format_finding(finding: Finding, *, allowed: bool = False, checking: bool = 
     suffix = ""
     if finding.refused and allowed:
         suffix = " (allowed: --allow-destructive)" if checking else " (written anyway: --allow-destructive)"
-    return f"{one_line(finding.location)}: {label}: {one_line(finding.message())}{suffix}"
+    return f"{escaped_line(finding.location)}: {label}: {escaped_line(finding.message())}{suffix}"
 
 
 def print_findings(findings: Sequence[Finding], *, allowed: bool = False, output_format: str = "text",
@@ -493,7 +490,7 @@ def report_import(outcome: ImportOutcome, to_stdout: bool, partial: bool, output
             click.echo(str(Annotation("warning", warning.message, warning.file, warning.line, warning.column)))
         else:
             click.echo(f"{warning.file}:{warning.line}:{warning.column}: {style('warning', fg='yellow', bold=True)}: "
-                       f"{one_line(warning.message)}", err=True)
+                       f"{escaped_line(warning.message)}", err=True)
     print_problems(outcome.problems, output_format)
     printed = 0
     for spec in outcome.specs:
