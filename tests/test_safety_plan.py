@@ -3,7 +3,8 @@ second table, every change it accepts plans nothing destroyed, and the switch to
 capacity only on the two-step path that render's warning describes.
 
 One on-demand table is applied once; each later version of its spec is planned against that saved state, as the
-next `terraform plan` of a team would be. Ten tf-plan runs in all.
+next `terraform plan` of a team would be; and an upgrade that moves the module into one file per feature plans
+nothing. Twelve tf-plan runs in all.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ import yaml
 from dyngen.render import render_spec
 from dyngen.safety import Severity
 from tests.helpers import spec_from_yaml
-from tests.test_safety import AUTOSCALED, BASE, findings, gsi, spec, with_lsi
+from tests.test_safety import (
+    AUTOSCALED,
+    BASE,
+    findings,
+    gsi,
+    one_main_tf,
+    spec,
+    with_lsi,
+)
 from tests.tools import require, tf_plan, write_tree
 
 TABLE = "module.table.aws_dynamodb_table.this[0]"
@@ -131,3 +140,24 @@ def test_the_two_step_switch_to_autoscaling_keeps_the_specs_capacity(base_state:
     table = second["changes"][AUTOSCALED_TABLE]
     assert table["actions"] in (["update"], ["no-op"]) and second["counts"]["remove"] == 0, second["summary"]
     assert (table["after"]["read_capacity"], table["after"]["write_capacity"]) == (5, 5)
+
+
+def test_the_module_split_into_feature_files_plans_nothing(tmp_path: Path) -> None:
+    """An upgrade of dyngen moves the module from one main.tf into one file per feature: the same addresses, so
+    Terraform plans no change against the state the old layout left."""
+    require("tf-plan")
+    document = spec(lambda d: d["settings"].update(
+        encryption={"enabled": True, "create_kms_key": True},
+        alarms={"enabled": True, "sns_topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts"},
+    ))
+    model = spec_from_yaml(yaml.safe_dump(document))
+    files = render_spec(model)
+    assert {"orders/table.tf", "orders/kms.tf", "orders/alarms.tf"} <= set(files)
+    root = Path("orders/envs/prod")
+    old, new, state = tmp_path / "old", tmp_path / "new", tmp_path / "old.tfstate"
+    write_tree(one_main_tf(files, model), old)
+    applied = tf_plan(old / root, save_state=state, tmp=tmp_path)[str(old / root)]
+    assert applied["converged"] and applied["counts"]["add"] > 3, applied["counts"]
+    write_tree(files, new)
+    replayed = tf_plan(new / root, apply=False, state=state, tmp=tmp_path)[str(new / root)]
+    assert (replayed["counts"]["add"], replayed["counts"]["change"], replayed["counts"]["remove"]) == (0, 0, 0)
